@@ -1,0 +1,49 @@
+# One command builds the report, one runs the tests. See README.md.
+PYTHON ?= python3
+VENV   := .venv
+PY     := $(VENV)/bin/python
+STAMP  := $(VENV)/.installed
+
+# Overrides: make report PARTNER=Australia START_YEAR=2010 END_YEAR=2026 KINDS=exercise,summit FORCE=1 PDF=0 WORKERS=2
+BUILD_ARGS := $(if $(PARTNER),--partner "$(PARTNER)") $(if $(START_YEAR),--start-year $(START_YEAR)) \
+              $(if $(END_YEAR),--end-year $(END_YEAR)) $(if $(KINDS),--kinds "$(KINDS)") \
+              $(if $(filter 1 yes true,$(FORCE)),--force) $(if $(filter 0 no false,$(PDF)),--no-pdf) \
+              $(if $(WORKERS),--workers $(WORKERS))
+
+.PHONY: report test lab validate bench clean venv system-deps
+
+report: $(STAMP)
+	@$(PY) -m logistics_pacts build $(BUILD_ARGS)
+
+test: $(STAMP)
+	@scripts/system-deps.sh --test
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+validate: $(STAMP)
+	@$(PY) -m logistics_pacts validate
+
+lab: $(STAMP)
+	cd notebooks && ../$(VENV)/bin/jupyter lab --ServerApp.root_dir=.
+
+bench: $(STAMP)
+	$(PY) bench/bench.py
+
+clean:
+	rm -rf .cache build-failed .report-staging-* .report-old-* .pytest_cache
+	find report -mindepth 1 ! -name README.md -exec rm -rf {} + 2>/dev/null || true
+	find figures -mindepth 1 ! -name README.md -exec rm -rf {} + 2>/dev/null || true
+	rm -f report/.build.json
+
+venv: $(STAMP)
+
+system-deps:
+	@scripts/system-deps.sh
+
+$(STAMP): requirements.txt pyproject.toml scripts/system-deps.sh
+	@scripts/system-deps.sh
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	@echo "installing pinned requirements into $(VENV) (first run takes a few minutes)"
+	@$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.txt
+	@$(PY) -m pip install --quiet --disable-pip-version-check --no-deps -e .
+	@$(PY) -m ipykernel install --sys-prefix --name logistics-pacts --display-name "Python (logistics-pacts)" >/dev/null
+	@touch $(STAMP)

@@ -1,0 +1,208 @@
+"""Frames the report is made of, derived from the dataset by small named steps.
+Nothing here is typed in by hand: every value comes from data/*.csv."""
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+import pandas as pd
+
+LOGISTICS_KIND = "logistics_support"
+# Short English names where ISO 3166's official names are long or formal.
+SHORT_NAMES = {
+    "KOR": "South Korea", "RUS": "Russia", "VNM": "Vietnam", "GBR": "United Kingdom", "USA": "United States",
+    "IRN": "Iran", "SYR": "Syria", "TWN": "Taiwan", "LAO": "Laos", "BRN": "Brunei", "MDV": "Maldives",
+}
+
+
+def country_name(code: str) -> str:
+    import pycountry
+
+    if code in SHORT_NAMES:
+        return SHORT_NAMES[code]
+    country = pycountry.countries.get(alpha_3=code)
+    if country is None:
+        return code
+    return getattr(country, "common_name", None) or country.name
+
+
+def slug(text: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
+
+
+def resolve_partner(value: str) -> str:
+    """'Australia', 'australia', 'AUS' or 'Korea' → ISO alpha-3 code."""
+    import pycountry
+
+    text = value.strip()
+    for code, name in SHORT_NAMES.items():
+        if text.lower() in (code.lower(), name.lower()):
+            return code
+    try:
+        return pycountry.countries.lookup(text).alpha_3
+    except LookupError:
+        matches = pycountry.countries.search_fuzzy(text)
+        return matches[0].alpha_3
+
+
+def partner_of(parties: list[str], country: str) -> str:
+    others = [p for p in parties if p != country]
+    return others[0] if len(others) == 1 else ";".join(others)
+
+
+def months_between(start: pd.Series, end: pd.Series) -> pd.Series:
+    return ((end - start).dt.days / 30.4375).round(0)
+
+
+def logistics_network(dataset, country: str, kinds=(LOGISTICS_KIND,)) -> pd.DataFrame:
+    """Agreements of `kinds` to which `country` is a party, one row each (originals
+    and revisions), with partner, the date a superseded version ended, and lane labels."""
+    agreements = dataset.agreements
+    frame = agreements[agreements["kind"].isin(kinds) & agreements["parties_list"].map(lambda p: country in p)].copy()
+    frame["partner"] = frame["parties_list"].map(lambda p: partner_of(p, country))
+    frame["partner_name"] = frame["partner"].map(lambda c: "; ".join(country_name(x) for x in c.split(";")))
+    frame["ended_start"] = pd.NaT
+    for partner, group in frame.groupby("partner"):
+        ordered = group.sort_values("signed_date_start")
+        for current, following in zip(ordered.index, ordered.index[1:]):
+            if frame.at[current, "status"] == "superseded":
+                frame.at[current, "ended_start"] = frame.at[following, "in_force_date_start"]
+    frame["signed_year"] = frame["signed_date_start"].dt.year
+    frame["lane_label"] = frame["partner_name"] + " — " + frame["short_name"] + " (" + frame["signed_year"].map(
+        lambda y: "" if pd.isna(y) else f"{int(y)}") + ")"
+    frame["months_negotiating"] = months_between(frame["negotiations_started_start"], frame["signed_date_start"])
+    frame["months_to_force"] = months_between(frame["signed_date_start"], frame["in_force_date_start"])
+    return frame.sort_values(["signed_date_start", "agreement_id"])
+
+
+def first_agreements(network: pd.DataFrame) -> pd.DataFrame:
+    """Each partner's first signed agreement, in order of signature, with its rank."""
+    signed = network.dropna(subset=["signed_date_start"]).sort_values(["signed_date_start", "agreement_id"])
+    first = signed.drop_duplicates("partner", keep="first").copy()
+    first["join_rank"] = range(1, len(first) + 1)
+    return first
+
+
+def rank_of(network: pd.DataFrame, partner: str) -> int | None:
+    first = first_agreements(network)
+    match = first[first["partner"] == partner]
+    return int(match["join_rank"].iloc[0]) if len(match) else None
+
+
+def cumulative_partners(networks: dict[str, pd.DataFrame], start_year: int, end_year: int) -> pd.DataFrame:
+    """Cumulative number of partners with a signed agreement, by year, per network."""
+    years = range(start_year, end_year + 1)
+    columns = {}
+    for country, network in networks.items():
+        first = first_agreements(network)
+        columns[country] = [int((first["signed_year"] <= year).sum()) for year in years]
+    frame = pd.DataFrame(columns, index=list(years))
+    frame.index.name = "year"
+    return frame
+
+
+def network_table(network: pd.DataFrame) -> pd.DataFrame:
+    """Comparative table, most recent first."""
+    table = network.sort_values(["signed_date_start", "agreement_id"], ascending=[False, True])
+    return pd.DataFrame({
+        "Partner": table["partner_name"],
+        "Agreement": table["name"],
+        "Short name": table["short_name"],
+        "Negotiations began": table["negotiations_started"],
+        "Signed": table["signed_date"],
+        "In force": table["in_force_date"],
+        "Months negotiating": table["months_negotiating"].map(_fmt_int),
+        "Months to entry into force": table["months_to_force"].map(_fmt_int),
+        "Duration (years)": table["duration_years"].map(_fmt_int),
+        "Status": table["status"].str.replace("_", " "),
+        "Scope": table["scope"],
+    })
+
+
+def _fmt_int(value) -> str:
+    return "" if pd.isna(value) else f"{int(value)}"
+
+
+def events_between(events: pd.DataFrame, countries: list[str], start_year: int, end_year: int,
+                   kinds: list[str] | None = None, require_all: bool = True) -> pd.DataFrame:
+    """Events involving all (or any) of `countries` within the years, optionally of `kinds`."""
+    test = all if require_all else any
+    mask = events["countries_list"].map(lambda c: test(x in c for x in countries))
+    mask &= events["date_start"].dt.year.between(start_year, end_year)
+    if kinds is not None:
+        mask &= events["kind"].isin(kinds)
+    return events[mask].sort_values(["date_start", "event_id"])
+
+
+def add_short_labels(events: pd.DataFrame, max_len: int = 48) -> pd.DataFrame:
+    frame = events.copy()
+    frame["short_label"] = [
+        (t if len(t) <= max_len else t[: max_len - 1] + "…") + f" ({d})"
+        for t, d in zip(frame["title"], frame["date_start"].dt.year)
+    ]
+    return frame
+
+
+def exercise_matrix(events: pd.DataFrame, country: str, partners: list[str], start_year: int, end_year: int) -> pd.DataFrame:
+    """Exercises per partner (rows) per year (columns) in which `country` and the partner both took part."""
+    exercises = events[(events["kind"] == "exercise") & events["countries_list"].map(lambda c: country in c)]
+    years = list(range(start_year, end_year + 1))
+    rows = {}
+    for partner in partners:
+        mine = exercises[exercises["countries_list"].map(lambda c: partner in c)]
+        counts = mine["date_start"].dt.year.value_counts()
+        rows[partner] = [int(counts.get(y, 0)) for y in years]
+    matrix = pd.DataFrame.from_dict(rows, orient="index", columns=years)
+    matrix.attrs["labels"] = [country_name(p) for p in matrix.index]
+    return matrix
+
+
+def before_after(events: pd.DataFrame, network: pd.DataFrame, country: str, window_years: int = 3) -> pd.DataFrame:
+    """Exercises with each partner in the `window_years` full years before and after
+    the year of signature (the signature year itself is excluded from both)."""
+    first = first_agreements(network)
+    exercises = events[(events["kind"] == "exercise") & events["countries_list"].map(lambda c: country in c)]
+    rows = []
+    for _, agreement in first.iterrows():
+        year = int(agreement["signed_year"])
+        mine = exercises[exercises["countries_list"].map(lambda c: agreement["partner"] in c)]
+        years = mine["date_start"].dt.year
+        rows.append({
+            "Partner": agreement["partner_name"],
+            "Agreement": agreement["short_name"],
+            "Signed": agreement["signed_date"],
+            f"Exercises {window_years} yrs before": int(years.between(year - window_years, year - 1).sum()),
+            f"Exercises {window_years} yrs after": int(years.between(year + 1, year + window_years).sum()),
+            "Years after observable": max(0, min(window_years, dt.date.today().year - 1 - year)),
+        })
+    return pd.DataFrame(rows)
+
+
+def conflicts(dataset) -> pd.DataFrame:
+    """Claims joined to their sources, disputed and wrong first."""
+    claims = dataset.claims.join(dataset.sources[["publisher", "title", "kind", "reliability"]], on="source_id")
+    order = {"wrong": 0, "disputed": 1, "supported": 2}
+    claims = claims.assign(_order=claims["verdict"].map(order)).sort_values(["_order", "subject_id", "attribute", "claim_id"])
+    return claims.drop(columns="_order")
+
+
+def subjects_in_conflict(dataset) -> pd.DataFrame:
+    """(subject, attribute) pairs where sources give more than one value or a verdict is not 'supported'."""
+    claims = dataset.claims
+    grouped = claims.groupby(["subject_id", "attribute"]).agg(
+        values=("value", lambda v: len(set(v))), worst=("verdict", lambda v: "wrong" if "wrong" in set(v) else ("disputed" if "disputed" in set(v) else "supported")))
+    return grouped[(grouped["values"] > 1) | (grouped["worst"] != "supported")].reset_index()
+
+
+def reliability_summary(dataset) -> pd.DataFrame:
+    table = pd.crosstab(dataset.sources["kind"], dataset.sources["reliability"])
+    return table.reindex(columns=[c for c in ("high", "medium", "low") if c in table.columns])
+
+
+def citations_per_source(dataset) -> pd.Series:
+    counts: dict[str, int] = {}
+    for name in ("agreements", "events"):
+        for ids in dataset.tables()[name]["source_ids_list"]:
+            for source_id in ids:
+                counts[source_id] = counts.get(source_id, 0) + 1
+    return pd.Series(counts, dtype=int).reindex(dataset.sources.index, fill_value=0)
