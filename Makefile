@@ -29,7 +29,7 @@ bench: $(STAMP)
 	$(PY) bench/bench.py
 
 clean:
-	rm -rf .cache build-failed .report-staging-* .report-old-* .pytest_cache
+	rm -rf .cache build-failed report.staging-* figures.staging-* report.old-* figures.old-* .pytest_cache
 	find report -mindepth 1 ! -name README.md -exec rm -rf {} + 2>/dev/null || true
 	find figures -mindepth 1 ! -name README.md -exec rm -rf {} + 2>/dev/null || true
 	rm -f report/.build.json

@@ -18,6 +18,7 @@ from pathlib import Path
 
 from . import paths
 from .config import BuildConfig, Execution
+from .fingerprint import data_digest, hash_files
 
 MANIFEST = ".build.json"
 KERNEL_NAME = "logistics-pacts"
@@ -41,23 +42,11 @@ class Inputs:
     data_digest: str
 
 
-def _hash_files(files: list[Path], digest=None) -> "hashlib._Hash":
-    digest = digest or hashlib.sha256()
-    for path in sorted(files):
-        digest.update(str(path.relative_to(paths.ROOT)).encode())
-        digest.update(path.read_bytes())
-    return digest
-
-
-def data_files(data_dir: Path) -> list[Path]:
-    return [p for p in Path(data_dir).iterdir() if p.suffix in (".csv", ".json") and p.is_file()]
-
-
 def hash_inputs(data_dir: Path) -> Inputs:
-    data = _hash_files(data_files(data_dir)).hexdigest()
+    data = data_digest(data_dir)
     digest = hashlib.sha256(data.encode())
     package_files = [p for p in paths.PACKAGE_DIR.rglob("*") if p.is_file() and p.suffix in (".py", ".j2", ".css")]
-    _hash_files(package_files, digest)
+    hash_files(package_files, digest, root=paths.PACKAGE_DIR)
     requirements = paths.ROOT / "requirements.txt"
     if requirements.is_file():
         digest.update(requirements.read_bytes())
@@ -67,20 +56,16 @@ def hash_inputs(data_dir: Path) -> Inputs:
 
 # --------------------------------------------------------------------------- validation
 
-def ensure_valid(data_dir: Path, inputs: Inputs, log) -> None:
-    stamp = paths.CACHE_DIR / "validated" / inputs.data_digest
-    if stamp.is_file():
-        return
-    from .validate import format_problems, validate_data
+def ensure_valid(data_dir: Path, log) -> None:
+    from .validate import format_problems, validate_cached
 
     started = time.perf_counter()
-    problems = validate_data(data_dir, seeds_dir=paths.SEEDS_DIR)
+    problems, checked = validate_cached(data_dir)
     if problems:
         raise BuildError("The data does not validate; the report was not rebuilt and the previous one is unchanged.\n"
                          + format_problems(problems))
-    stamp.parent.mkdir(parents=True, exist_ok=True)
-    stamp.write_text("ok\n")
-    log(f"  validated data            {time.perf_counter() - started:5.1f} s")
+    if checked:
+        log(f"  validated data                       {time.perf_counter() - started:5.1f} s")
 
 
 # --------------------------------------------------------------------------- executing one notebook
@@ -90,7 +75,8 @@ def _kernel_dir() -> Path:
     never picks up some other Python that a user-level 'python3' spec points to."""
     base = paths.CACHE_DIR / "jupyter"
     spec = base / "kernels" / KERNEL_NAME / "kernel.json"
-    wanted = {"argv": [sys.executable, "-m", "ipykernel_launcher", "-f", "{connection_file}"],
+    wanted = {"argv": [sys.executable, "-m", "ipykernel_launcher", "-f", "{connection_file}",
+                       "--IPKernelApp.log_level=ERROR"],
               "display_name": "Python (logistics-pacts)", "language": "python"}
     if not spec.is_file() or json.loads(spec.read_text()) != wanted:
         spec.parent.mkdir(parents=True, exist_ok=True)
@@ -181,7 +167,6 @@ class BuildResult:
     executed: list[str]
     cached: list[str]
     seconds: float
-    outputs: list[Path]
 
 
 def build(config: BuildConfig, force: bool = False, log=print, data_dir: Path | None = None,
@@ -201,38 +186,32 @@ def build(config: BuildConfig, force: bool = False, log=print, data_dir: Path | 
     manifest_path = report_dir / MANIFEST
     if not force and _manifest_matches(manifest_path, build_key, report_dir):
         log(f"report is up to date (build {build_key}); nothing to do. `make report FORCE=1` rebuilds everything.")
-        return BuildResult(True, [], [e.label for e in executions], time.perf_counter() - started, [])
+        return BuildResult(True, [], [e.label for e in executions], time.perf_counter() - started)
 
-    ensure_valid(data_dir, inputs, log)
+    ensure_valid(data_dir, log)
     pending = [e for e in executions if force or not (runs_dir / keys[e] / "fragment.html").is_file()]
     cached = [e for e in executions if e not in pending]
     for execution in cached:
         log(f"  cached    {execution.label:<28}")
-    if pending:
-        _execute_all(pending, keys, runs_dir, config.workers, log)
-
-    staging = paths.ROOT / f".report-staging-{os.getpid()}"
-    shutil.rmtree(staging, ignore_errors=True)
+    assembly = Assembly(config, executions, keys, runs_dir, report_dir, figures_dir, build_key, pdf, log)
     try:
-        outputs = _assemble(config, executions, keys, runs_dir, staging, build_key, inputs, pdf, log)
-        _swap_in(staging / "report", report_dir)
-        _swap_in(staging / "figures", figures_dir)
+        if not any(e.output == "main" for e in pending):
+            assembly.main_ready()
+        if pending:
+            _execute_all(pending, keys, runs_dir, config.workers, log, assembly)
+        outputs = assembly.finish()
+        _swap_in(assembly.report, report_dir)
+        _swap_in(assembly.figures, figures_dir)
     finally:
-        shutil.rmtree(staging, ignore_errors=True)
+        assembly.discard()
     manifest_path.write_text(json.dumps({"build": build_key, "executions": {e.label: keys[e] for e in executions},
-                                         "outputs": [str(p.relative_to(report_dir)) for p in _final(outputs, staging, report_dir)]},
-                                        indent=1, sort_keys=True))
+                                         "outputs": outputs}, indent=1, sort_keys=True))
     seconds = time.perf_counter() - started
     log(f"built {len(executions)} notebook runs ({len(pending)} executed, {len(cached)} cached) in {seconds:.1f} s")
     for path in (report_dir / "index.html", report_dir / "report.pdf", report_dir / "partners", figures_dir):
         if path.exists():
             log(f"  → {paths.display_path(path)}")
-    return BuildResult(False, [e.label for e in pending], [e.label for e in cached], seconds,
-                       [report_dir / "index.html", report_dir / "report.pdf"])
-
-
-def _final(outputs: list[Path], staging: Path, report_dir: Path) -> list[Path]:
-    return [report_dir / p.relative_to(staging / "report") for p in outputs if (staging / "report") in p.parents]
+    return BuildResult(False, [e.label for e in pending], [e.label for e in cached], seconds)
 
 
 def _manifest_matches(manifest_path: Path, build_key: str, report_dir: Path) -> bool:
@@ -243,14 +222,26 @@ def _manifest_matches(manifest_path: Path, build_key: str, report_dir: Path) -> 
     return manifest.get("build") == build_key and all((report_dir / p).is_file() for p in manifest.get("outputs", []))
 
 
-def _execute_all(pending: list[Execution], keys: dict, runs_dir: Path, workers: int, log) -> None:
+def _execute_all(pending: list[Execution], keys: dict, runs_dir: Path, workers: int, log, assembly) -> None:
     runs_dir.mkdir(parents=True, exist_ok=True)
     _import_execution_stack()  # once, before forking, so workers start warm
     jobs = [(e, keys[e], runs_dir / keys[e], paths.NOTEBOOKS_DIR, paths.FAILED_DIR) for e in pending]
-    failures = []
+    main_left = {e.label for e in pending if e.output == "main"}
+
+    def collect(results) -> list[dict]:
+        failures = []
+        for result in results:
+            status = "executed" if result["ok"] else "FAILED  "
+            log(f"  {status}  {result['label']:<28} {result['seconds']:5.1f} s")
+            if not result["ok"]:
+                failures.append(result)
+            main_left.discard(result["label"])
+            if not main_left and not failures and not assembly.started:
+                assembly.main_ready()  # the PDF renders while partner profiles execute
+        return failures
+
     if workers <= 1 or len(jobs) == 1:
-        results = map(_run_in_worker, jobs)
-        failures = _report_results(results, log)
+        failures = collect(map(_run_in_worker, jobs))
     else:
         import multiprocessing
         from concurrent.futures import ProcessPoolExecutor, as_completed
@@ -258,20 +249,10 @@ def _execute_all(pending: list[Execution], keys: dict, runs_dir: Path, workers: 
         context = multiprocessing.get_context("fork")
         with ProcessPoolExecutor(max_workers=min(workers, len(jobs)), mp_context=context) as pool:
             futures = [pool.submit(_run_in_worker, job) for job in jobs]
-            failures = _report_results((f.result() for f in as_completed(futures)), log)
+            failures = collect(f.result() for f in as_completed(futures))
     if failures:
         raise BuildError("\n".join(_describe_failure(f) for f in failures)
                          + "\nThe previous report and figures are unchanged.")
-
-
-def _report_results(results, log) -> list[dict]:
-    failures = []
-    for result in results:
-        status = "executed" if result["ok"] else "FAILED  "
-        log(f"  {status}  {result['label']:<28} {result['seconds']:5.1f} s")
-        if not result["ok"]:
-            failures.append(result)
-    return failures
 
 
 def _describe_failure(result: dict) -> str:
@@ -288,50 +269,96 @@ def _describe_failure(result: dict) -> str:
 
 # --------------------------------------------------------------------------- assembling outputs
 
-def _assemble(config: BuildConfig, executions: list[Execution], keys: dict, runs_dir: Path, staging: Path,
-              build_key: str, inputs: Inputs, pdf: bool, log) -> list[Path]:
-    from .render import render_page, write_pdf
+def _pdf_worker(page_html: str, target: str, error_file: str) -> None:
+    from .render import RenderError, write_pdf
 
-    report = staging / "report"
-    figures = staging / "figures"
-    (report / "partners").mkdir(parents=True)
-    figures.mkdir(parents=True)
-    (report / "README.md").write_text(REPORT_README)
-    (figures / "README.md").write_text(FIGURES_README)
-    outputs = []
-    for execution in executions:
-        run = runs_dir / keys[execution]
-        target = figures if execution.output == "main" else figures / "partners" / execution.partner
-        shutil.copytree(run / "figures", target, dirs_exist_ok=True)
-    main = [e for e in executions if e.output == "main"]
-    sections = [(Path(e.notebook).stem, (runs_dir / keys[e] / "fragment.html").read_text(encoding="utf-8")) for e in main]
-    started = time.perf_counter()
-    index_html = render_page(config.title, sections, build_key,
-                             subtitle="An open, reproducible report. Every fact is sourced; see Sources and the appendix.")
-    index = report / "index.html"
-    index.write_text(index_html, encoding="utf-8")
-    outputs.append(index)
-    for execution in (e for e in executions if e.output == "partner"):
-        fragment = (runs_dir / keys[execution] / "fragment.html").read_text(encoding="utf-8")
-        page = render_page(f"{config.title} — {execution.label.replace('partner: ', 'partner profile: ')}",
-                           [(execution.partner, fragment)], build_key,
-                           subtitle="Partner profile. The full report is in ../index.html.")
-        path = report / "partners" / f"{execution.partner}.html"
-        path.write_text(page, encoding="utf-8")
-        outputs.append(path)
-    log(f"  rendered  HTML ({1 + len(outputs) - 1} pages)      {time.perf_counter() - started:5.1f} s")
-    if pdf:
-        started = time.perf_counter()
-        pdf_path = report / "report.pdf"
-        if write_pdf(index_html, pdf_path, log):
-            outputs.append(pdf_path)
-            log(f"  rendered  PDF                      {time.perf_counter() - started:5.1f} s")
-    return outputs
+    try:
+        write_pdf(page_html, Path(target))
+    except RenderError as exc:
+        Path(error_file).write_text(str(exc))
+        os._exit(3)
+    except Exception as exc:  # noqa: BLE001 - reported to the parent as text
+        Path(error_file).write_text(f"The PDF could not be rendered: {type(exc).__name__}: {exc}")
+        os._exit(4)
+    os._exit(0)
+
+
+class Assembly:
+    """Builds the new report and figures in staging folders beside the real ones."""
+
+    def __init__(self, config, executions, keys, runs_dir, report_dir, figures_dir, build_key, pdf, log):
+        self.config, self.executions, self.keys, self.runs_dir = config, executions, keys, runs_dir
+        self.build_key, self.pdf, self.log = build_key, pdf, log
+        tag = f".staging-{os.getpid()}"
+        self.report = report_dir.with_name(report_dir.name + tag)
+        self.figures = figures_dir.with_name(figures_dir.name + tag)
+        for folder in (self.report, self.figures):
+            shutil.rmtree(folder, ignore_errors=True)
+        (self.report / "partners").mkdir(parents=True)
+        self.figures.mkdir(parents=True)
+        self.started = False
+        self.pdf_process = None
+        self.pdf_started = 0.0
+
+    def _fragment(self, execution) -> str:
+        return (self.runs_dir / self.keys[execution] / "fragment.html").read_text(encoding="utf-8")
+
+    def main_ready(self) -> None:
+        """All main notebooks are done: write index.html and start the PDF in its own process."""
+        from .render import render_page
+
+        self.started = True
+        main = [e for e in self.executions if e.output == "main"]
+        sections = [(Path(e.notebook).stem, self._fragment(e)) for e in main]
+        page = render_page(self.config.title, sections, self.build_key,
+                           subtitle="An open, reproducible report. Every fact is sourced; see Sources and the appendix.")
+        (self.report / "index.html").write_text(page, encoding="utf-8")
+        if self.pdf:
+            import multiprocessing
+
+            self.pdf_started = time.perf_counter()
+            self.pdf_process = multiprocessing.get_context("fork").Process(
+                target=_pdf_worker, args=(page, str(self.report / "report.pdf"), str(self.report / ".pdf-error")))
+            self.pdf_process.start()
+
+    def finish(self) -> list[str]:
+        if not self.started:
+            self.main_ready()
+        (self.report / "README.md").write_text(REPORT_README)
+        (self.figures / "README.md").write_text(FIGURES_README)
+        outputs = ["index.html"]
+        for execution in self.executions:
+            target = self.figures if execution.output == "main" else self.figures / "partners" / execution.partner
+            shutil.copytree(self.runs_dir / self.keys[execution] / "figures", target, dirs_exist_ok=True)
+        from .render import render_page
+
+        for execution in (e for e in self.executions if e.output == "partner"):
+            page = render_page(f"{self.config.title} — {execution.label.replace('partner: ', 'partner profile: ')}",
+                               [(execution.partner, self._fragment(execution))], self.build_key,
+                               subtitle="Partner profile. The full report is in ../index.html.")
+            (self.report / "partners" / f"{execution.partner}.html").write_text(page, encoding="utf-8")
+            outputs.append(f"partners/{execution.partner}.html")
+        if self.pdf_process is not None:
+            self.pdf_process.join()
+            error = self.report / ".pdf-error"
+            if self.pdf_process.exitcode != 0:
+                message = error.read_text() if error.is_file() else f"the PDF process ended with code {self.pdf_process.exitcode}"
+                raise BuildError(message + "\nThe previous report is unchanged.")
+            self.log(f"  rendered  PDF (alongside the profiles)   {time.perf_counter() - self.pdf_started:5.1f} s")
+            outputs.append("report.pdf")
+        return outputs
+
+    def discard(self) -> None:
+        if self.pdf_process is not None and self.pdf_process.is_alive():
+            self.pdf_process.terminate()
+            self.pdf_process.join()
+        for folder in (self.report, self.figures):
+            shutil.rmtree(folder, ignore_errors=True)
 
 
 def _swap_in(new: Path, target: Path) -> None:
     """Replace `target` by `new` with two renames; the old copy is removed only afterwards."""
-    old = target.with_name(f".report-old-{os.getpid()}-{target.name}")
+    old = target.with_name(f"{target.name}.old-{os.getpid()}")
     shutil.rmtree(old, ignore_errors=True)
     if target.exists():
         target.rename(old)

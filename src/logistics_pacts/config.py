@@ -46,7 +46,7 @@ class BuildConfig:
     workers: int = 2
 
     def executions(self) -> list[Execution]:
-        from .analysis import country_name, slug
+        from .countries import country_name, slug
 
         runs = [Execution(nb, dict(self.parameters), "main", Path(nb).stem) for nb in self.notebooks]
         for partner in self.partners:
@@ -80,7 +80,7 @@ def load_config(path: Path = CONFIG_FILE, overrides: dict | None = None) -> Buil
 
 def apply_overrides(config: BuildConfig, overrides: dict) -> None:
     """Command-line overrides: partner, start_year, end_year, event_kinds, workers."""
-    from .analysis import resolve_partner
+    from .countries import resolve_partner
 
     if overrides.get("partner"):
         try:

@@ -68,6 +68,23 @@ def show_figure(fig: plt.Figure, name: str, caption: str, alt: str, note: str, o
     return Path(output_dir) / f"{name}.png"
 
 
+def _cell_text(value) -> str:
+    return "" if value is None or (isinstance(value, float) and pd.isna(value)) else str(value)
+
+
+def column_widths(frame: pd.DataFrame, columns: list[str]) -> list[float]:
+    """Percent widths from typical content length, so tables can use a fixed layout
+    (fast to paginate, no column squeezed to one character)."""
+    weights = []
+    for column in columns:
+        texts = [_cell_text(v) for v in frame[column]]
+        mean = sum(map(len, texts)) / len(texts) if texts else 0
+        longest_word = max((len(w) for t in [*texts, str(column)] for w in t.split()), default=4)
+        weights.append(max(min(mean, 45.0), min(longest_word, 12.0), 4.0))
+    total = sum(weights) or 1.0
+    return [round(100 * w / total, 1) for w in weights]
+
+
 def table_html(frame: pd.DataFrame, caption: str, note: str, name: str, links: dict[str, str] | None = None,
                numeric: tuple[str, ...] = ()) -> str:
     """An HTML table in which every header and cell is escaped. `links` maps a
@@ -75,12 +92,13 @@ def table_html(frame: pd.DataFrame, caption: str, note: str, name: str, links: d
     links = links or {}
     shown = [c for c in frame.columns if c not in set(links.values())]
     head = "".join(f'<th scope="col">{esc(str(c))}</th>' for c in shown)
+    cols = "".join(f'<col style="width:{w}%"/>' for w in column_widths(frame, shown))
     rows = []
     for _, row in frame.iterrows():
         cells = []
         for column in shown:
             value = row[column]
-            text = "" if value is None or (isinstance(value, float) and pd.isna(value)) else str(value)
+            text = _cell_text(value)
             cls = ' class="num"' if column in numeric else ""
             url = row.get(links[column]) if column in links else None
             if url and str(url).startswith(("http://", "https://")):
@@ -89,7 +107,7 @@ def table_html(frame: pd.DataFrame, caption: str, note: str, name: str, links: d
                 cells.append(f"<td{cls}>{esc(text)}</td>")
         rows.append("<tr>" + "".join(cells) + "</tr>")
     return (f'<figure class="table" id="tab-{esc(name)}"><table>'
-            f'<caption>{esc(caption)}</caption><thead><tr>{head}</tr></thead>'
+            f'<caption>{esc(caption)}</caption><colgroup>{cols}</colgroup><thead><tr>{head}</tr></thead>'
             f'<tbody>{"".join(rows)}</tbody></table>'
             f'<figcaption class="source-note">{esc(note)}</figcaption></figure>')
 

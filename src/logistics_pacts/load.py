@@ -15,8 +15,8 @@ from pathlib import Path
 import pandas as pd
 
 from .dates import parse_partial_date
-from .paths import DATA_DIR, SEEDS_DIR
-from .validate import DATE_COLUMNS, LIST_SEPARATOR, DataValidationError, validate_data
+from .paths import DATA_DIR
+from .validate import DATE_COLUMNS, LIST_SEPARATOR, DataValidationError, validate_cached
 
 LIST_COLUMNS = ("parties", "countries", "source_ids")
 
@@ -69,7 +69,7 @@ def load_table(name: str, data_dir: Path = DATA_DIR) -> pd.DataFrame:
 def _load(data_dir: str, validate: bool) -> Dataset:
     path = Path(data_dir)
     if validate:
-        problems = validate_data(path, seeds_dir=SEEDS_DIR)
+        problems, _ = validate_cached(path)
         if problems:
             raise DataValidationError(problems)
     tables = {name: load_table(name, path) for name in ("sources", "agreements", "events", "claims")}

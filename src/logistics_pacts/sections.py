@@ -262,9 +262,9 @@ def show_source_list(dataset, output_dir) -> None:
 
 
 def show_build_info(data_dir) -> None:
-    from .build import _hash_files, data_files
+    from .fingerprint import data_digest
 
-    digest = _hash_files(data_files(Path(data_dir))).hexdigest()[:16]
+    digest = data_digest(Path(data_dir))[:16]
     packages = ["pandas", "matplotlib", "papermill", "nbconvert", "nbclient", "weasyprint", "frictionless", "pycountry"]
     versions = ", ".join(f"{p} {metadata.version(p)}" for p in packages)
     show_text(f"Data fingerprint (SHA-256 of data/*.csv and datapackage.json, first 16 hex digits): {digest}. "

@@ -344,6 +344,21 @@ def _rule_problems(tables: dict[str, Table], today: dt.date, seeds_dir: Path | N
 
 # --------------------------------------------------------------------------- entry points
 
+def validate_cached(data_dir: Path) -> tuple[list[Problem], bool]:
+    """Validate unless this exact data (by content hash) already passed; returns (problems, ran)."""
+    from .fingerprint import data_digest
+    from .paths import CACHE_DIR, SEEDS_DIR
+
+    stamp = CACHE_DIR / "validated" / data_digest(data_dir)
+    if stamp.is_file():
+        return [], False
+    problems = validate_data(data_dir, seeds_dir=SEEDS_DIR)
+    if not problems:
+        stamp.parent.mkdir(parents=True, exist_ok=True)
+        stamp.write_text("ok\n")
+    return problems, True
+
+
 def validate_data(data_dir: Path, today: dt.date | None = None, seeds_dir: Path | None = None) -> list[Problem]:
     """Return every problem found in the data package at `data_dir` (empty when valid)."""
     data_dir = Path(data_dir)
