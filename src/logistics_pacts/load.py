@@ -75,8 +75,11 @@ def _load(data_dir: str, validate: bool) -> Dataset:
     tables = {name: load_table(name, path) for name in ("sources", "agreements", "events", "claims")}
     for name, id_column in (("sources", "source_id"), ("agreements", "agreement_id"),
                             ("events", "event_id"), ("claims", "claim_id")):
-        tables[name] = tables[name].set_index(id_column, drop=False, verify_integrity=True)
-        tables[name].index.name = None
+        frame = tables[name].set_index(id_column, drop=False)
+        if not frame.index.is_unique:
+            raise ValueError(f"{name}.csv: duplicate {id_column} values")
+        frame.index.name = None
+        tables[name] = frame
     return Dataset(data_dir=path, **tables)
 
 

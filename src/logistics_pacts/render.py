@@ -74,3 +74,13 @@ def write_pdf(page_html: str, target: Path, log=print) -> bool:
     logging.getLogger("fontTools").setLevel(logging.ERROR)
     HTML(string=page_html, base_url=str(target.parent)).write_pdf(str(target))
     return True
+
+
+VARYING_PDF_METADATA = re.compile(rb"/(CreationDate|ModDate) *\(D:[^)]*\)|/ID *\[<[0-9a-fA-F]*> *<[0-9a-fA-F]*>\]")
+
+
+def comparable_pdf_bytes(pdf: bytes) -> bytes:
+    """The PDF without metadata that may legitimately differ between builds: creation and
+    modification dates and the file /ID. WeasyPrint 70 writes none of them today (the
+    same inputs give the same bytes), but other engines or versions do."""
+    return VARYING_PDF_METADATA.sub(b"", pdf)

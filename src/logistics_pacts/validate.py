@@ -145,10 +145,11 @@ def _encoding_problem(label: str, raw: bytes, exc: UnicodeDecodeError) -> Proble
 
 def _schema_problems(table: Table, schema: dict) -> list[Problem]:
     """Run frictionless on one table and translate its errors for people."""
-    from frictionless import Detector, Resource, Schema
+    from frictionless import Resource, Schema
 
-    resource = Resource(path=table.path.name, basepath=str(table.path.parent), schema=Schema.from_descriptor(_without_foreign_keys(schema)),
-                        detector=Detector(schema_sync=True), encoding="utf-8-sig")
+    descriptor = dict(_without_foreign_keys(schema), fieldsMatch="equal")  # same columns, any order
+    resource = Resource(path=table.path.name, basepath=str(table.path.parent), schema=Schema.from_descriptor(descriptor),
+                        encoding="utf-8-sig")
     report = resource.validate()
     line_of = dict(zip(range(2, len(table.lines) + 2), table.lines))
     problems = []

@@ -1,0 +1,160 @@
+"""The build as users run it: parameters, caching, atomic failure, determinism."""
+from __future__ import annotations
+
+import hashlib
+import json
+import shutil
+from pathlib import Path
+
+import nbformat
+import pytest
+import yaml
+
+from conftest import ROOT, SMALL_CONFIG, make_project, run_cli
+
+pytestmark = pytest.mark.slow
+
+
+def snapshot(folder: Path) -> dict[str, str]:
+    return {str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+@pytest.fixture(scope="module")
+def built_project(tmp_path_factory) -> Path:
+    root = make_project(tmp_path_factory.mktemp("built"))
+    result = run_cli("build", root=root)
+    assert result.returncode == 0, result.stderr
+    return root
+
+
+def copy_project(source: Path, tmp_path: Path) -> Path:
+    target = tmp_path / "copy"
+    shutil.copytree(source, target, symlinks=True)
+    return target
+
+
+def test_committed_notebooks_have_no_outputs_and_a_parameters_cell():
+    for path in sorted((ROOT / "notebooks").glob("*.ipynb")):
+        notebook = nbformat.read(path, as_version=4)
+        code = [c for c in notebook.cells if c.cell_type == "code"]
+        assert all(not c.outputs and c.execution_count is None for c in code), f"{path.name} carries outputs"
+        assert any("parameters" in c.metadata.get("tags", []) for c in code), f"{path.name} has no parameters cell"
+
+
+def test_config_profiles_every_partner_with_a_logistics_agreement():
+    from logistics_pacts.analysis import logistics_network
+    from logistics_pacts.load import load_dataset
+
+    config = yaml.safe_load((ROOT / "report.yaml").read_text())
+    partners = set(logistics_network(load_dataset(ROOT / "data"), "IND")["partner"])
+    assert set(config["partners"]) == partners
+
+
+def test_build_outputs(built_project):
+    report = built_project / "report"
+    assert (report / "index.html").stat().st_size > 10_000
+    assert (report / "report.pdf").read_bytes().startswith(b"%PDF")
+    assert (report / "partners" / "australia.html").is_file()
+    figures = built_project / "figures"
+    assert list(figures.glob("*.png")) and len(list(figures.glob("*.png"))) == len(list(figures.glob("*.svg")))
+
+
+def test_parameters_reach_the_notebook(built_project, tmp_path):
+    root = copy_project(built_project, tmp_path)
+    result = run_cli("build", "--partner", "Japan", "--start-year", "2012", "--no-pdf", root=root)
+    assert result.returncode == 0, result.stderr
+    page = (root / "report" / "partners" / "japan.html").read_text()
+    assert "India–Japan events from 2012 to 2026" in page
+    assert not (root / "report" / "partners" / "australia.html").exists()
+    manifest = json.loads((root / "report" / ".build.json").read_text())
+    executed = root / ".cache" / "runs" / manifest["executions"]["partner: Japan"] / "executed.ipynb"
+    injected = [c for c in nbformat.read(executed, as_version=4).cells if "injected-parameters" in c.metadata.get("tags", [])]
+    assert injected and 'partner = "JPN"' in injected[0].source and "start_year = 2012" in injected[0].source
+
+
+def test_no_change_rebuild_executes_nothing(built_project, tmp_path):
+    root = copy_project(built_project, tmp_path)
+    runs_before = sorted(p.name for p in (root / ".cache" / "runs").iterdir())
+    before = snapshot(root / "report")
+    result = run_cli("build", root=root)
+    assert result.returncode == 0 and "up to date" in result.stdout
+    assert "executed" not in result.stdout
+    assert sorted(p.name for p in (root / ".cache" / "runs").iterdir()) == runs_before
+    assert snapshot(root / "report") == before
+
+
+def test_a_data_change_re_executes_only_what_depends_on_it(built_project, tmp_path):
+    root = copy_project(built_project, tmp_path)
+    config = SMALL_CONFIG.replace("partners: [AUS]", "partners: [AUS, FRA]")
+    (root / "report.yaml").write_text(config)
+    result = run_cli("build", "--no-pdf", root=root)
+    assert result.returncode == 0, result.stderr
+    executed = [line for line in result.stdout.splitlines() if line.strip().startswith("executed")]
+    assert len(executed) == 1 and "France" in executed[0], result.stdout
+
+
+def test_failing_cell_stops_the_build_and_keeps_the_old_report(built_project, tmp_path):
+    root = copy_project(built_project, tmp_path)
+    before = snapshot(root / "report")
+    figures_before = snapshot(root / "figures")
+    broken = nbformat.read(root / "notebooks" / "01-key-findings.ipynb", as_version=4)
+    broken.cells.append(nbformat.v4.new_code_cell("raise ValueError('deliberate failure for the test')"))
+    nbformat.write(broken, root / "notebooks" / "01-key-findings.ipynb")
+    result = run_cli("build", root=root)
+    assert result.returncode == 1
+    message = result.stderr
+    assert "Traceback" not in message
+    assert "notebooks/01-key-findings.ipynb, cell" in message
+    assert "ValueError: deliberate failure for the test" in message
+    assert (root / "build-failed" / "01-key-findings.ipynb").is_file()
+    assert "previous report" in message
+    assert snapshot(root / "report") == before and snapshot(root / "figures") == figures_before
+    assert not list(root.glob("*.staging-*"))
+
+
+BROKEN_FILES = {
+    "bad date": ("agreements.csv", lambda t: t.replace("2020-09-09,", "2020-09-39,", 1), "signed_date"),
+    "unknown code": ("events.csv", lambda t: t.replace(",IND;JPN,", ",IND;JPX,", 1), "countries"),
+    "duplicate id": ("sources.csv", lambda t: t + t.splitlines()[1] + "\n", "source_id"),
+    "missing source": ("agreements.csv", lambda t: t.replace(";seed-indbiz-20200910-rpss", ";seed-missing", 1), "source_ids"),
+    "truncated CSV": ("events.csv", lambda t: t[: len(t) // 3].rsplit(",", 2)[0] + "\n", ""),
+    "wrong encoding": ("sources.csv", lambda t: t.replace("Ministry", "Minist\udce9ry", 1), "publisher"),
+    "empty file": ("claims.csv", lambda t: "", ""),
+    "missing column": ("events.csv", lambda t: t.replace("event_id,date,", "event_id,", 1), ""),
+}
+
+
+@pytest.mark.parametrize("case", sorted(BROKEN_FILES))
+def test_broken_data_stops_the_build_with_a_clear_message(built_project, tmp_path, case):
+    root = copy_project(built_project, tmp_path)
+    before = snapshot(root / "report")
+    name, mutate, column = BROKEN_FILES[case]
+    path = root / "data" / name
+    text = mutate(path.read_text(encoding="utf-8"))
+    path.write_bytes(text.encode("utf-8", errors="surrogateescape"))
+    result = run_cli("build", root=root)
+    assert result.returncode == 1, result.stdout
+    assert "Traceback" not in result.stderr
+    lines = [line for line in result.stderr.splitlines() if f"{name}:" in line]
+    assert lines, result.stderr
+    if column:
+        assert any(f"column '{column}'" in line for line in lines), lines
+    assert all(line.split(f"{name}:", 1)[1].split(":", 1)[0].isdigit() for line in lines), lines
+    assert snapshot(root / "report") == before
+
+
+def test_two_clean_builds_are_byte_identical(built_project, tmp_path):
+    root = copy_project(built_project, tmp_path)
+    first_html = (root / "report" / "index.html").read_bytes()
+    first_figures = snapshot(root / "figures")
+    first_pdf = (root / "report" / "report.pdf").read_bytes()
+    shutil.rmtree(root / ".cache")
+    result = run_cli("build", "--force", root=root)
+    assert result.returncode == 0, result.stderr
+    assert (root / "report" / "index.html").read_bytes() == first_html
+    assert snapshot(root / "figures") == first_figures
+    second_pdf = (root / "report" / "report.pdf").read_bytes()
+    # The PDF is compared without the metadata we document as varying (none at present).
+    from logistics_pacts.render import comparable_pdf_bytes
+    assert comparable_pdf_bytes(first_pdf) == comparable_pdf_bytes(second_pdf)
