@@ -23,7 +23,7 @@ validate: $(STAMP)
 	@$(PY) -m logistics_pacts validate
 
 lab: $(STAMP)
-	cd notebooks && ../$(VENV)/bin/jupyter lab --ServerApp.root_dir=.
+	cd notebooks && ../$(VENV)/bin/jupyter lab --ServerApp.root_dir=. $(if $(filter 0,$(shell id -u)),--allow-root)
 
 bench: $(STAMP)
 	$(PY) bench/bench.py

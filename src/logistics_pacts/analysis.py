@@ -17,8 +17,12 @@ def partner_of(parties: list[str], country: str) -> str:
     return others[0] if len(others) == 1 else ";".join(others)
 
 
-def months_between(start: pd.Series, end: pd.Series) -> pd.Series:
-    return ((end - start).dt.days / 30.4375).round(0)
+def months_between(frame: pd.DataFrame, first: str, second: str) -> pd.Series:
+    """Rounded months between two partial-date columns; empty when either is known
+    only to the year (a month count would then be false precision)."""
+    months = ((frame[f"{second}_start"] - frame[f"{first}_start"]).dt.days / 30.4375).round(0)
+    coarse = (frame[f"{first}_precision"] == "year") | (frame[f"{second}_precision"] == "year")
+    return months.mask(coarse)
 
 
 def logistics_network(dataset, country: str, kinds=(LOGISTICS_KIND,)) -> pd.DataFrame:
@@ -37,8 +41,8 @@ def logistics_network(dataset, country: str, kinds=(LOGISTICS_KIND,)) -> pd.Data
     frame["signed_year"] = frame["signed_date_start"].dt.year
     frame["lane_label"] = frame["partner_name"] + " — " + frame["short_name"] + " (" + frame["signed_year"].map(
         lambda y: "" if pd.isna(y) else f"{int(y)}") + ")"
-    frame["months_negotiating"] = months_between(frame["negotiations_started_start"], frame["signed_date_start"])
-    frame["months_to_force"] = months_between(frame["signed_date_start"], frame["in_force_date_start"])
+    frame["months_negotiating"] = months_between(frame, "negotiations_started", "signed_date")
+    frame["months_to_force"] = months_between(frame, "signed_date", "in_force_date")
     return frame.sort_values(["signed_date_start", "agreement_id"])
 
 

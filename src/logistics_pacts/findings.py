@@ -47,22 +47,30 @@ def key_findings(dataset, focus: str = "ind-jpn-rpss-2020", home: str = "IND", p
     pact = dataset.agreements.loc[focus]
     months_neg = india.loc[focus, "months_negotiating"] if focus in india.index else None
     months_force = india.loc[focus, "months_to_force"] if focus in india.index else None
+    if pd.isna(months_force):
+        force_text = (f"it entered into force in {pact['in_force_date']}; the exact day is not established in "
+                      "official records we could read (see Sources and conflicts)")
+    else:
+        force_text = f"it entered into force {months_force:.0f} months later ({pact['in_force_date']})"
     findings.append(Finding(
         "focus_path",
-        f"The {pact['short_name']} took {months_neg:.0f} months from the announced start of negotiations "
-        f"({pact['negotiations_started']}) to signature ({pact['signed_date']}) and {months_force:.0f} months more to "
-        f"enter into force ({pact['in_force_date']}).",
-        {"months_negotiating": months_neg, "months_to_force": months_force}))
+        f"The {pact['short_name']} was signed {months_neg:.0f} months after the leaders announced the start of "
+        f"negotiations ({pact['negotiations_started']} → {pact['signed_date']}); {force_text}.",
+        {"months_negotiating": months_neg, "months_to_force": None if pd.isna(months_force) else months_force}))
 
     median_japan = _median(japan["months_to_force"])
     median_india = _median(india["months_to_force"])
     findings.append(Finding(
         "time_to_force",
         f"Japan's ACSAs took a median {median_japan:.0f} months from signature to entry into force "
-        f"(ratified by the Diet); for India's agreements with a known entry-into-force date the median is "
-        f"{median_india:.0f} months ({india['in_force_date'].astype(bool).sum()} of {len(india)} have one).",
+        f"(each approved by the Diet first). "
+        + (f"Of India's {len(india)} agreements, {int(india['months_to_force'].notna().sum())} have an entry-into-force "
+           f"date known to the month or better (median {median_india:.0f} months)."
+           if median_india is not None else
+           f"None of India's {len(india)} agreements has a published entry-into-force date known to the month: "
+           "Indian releases announce signatures, not entry into force."),
         {"median_japan": median_japan, "median_india": median_india,
-         "india_with_force_date": int(india["in_force_date"].astype(bool).sum())}))
+         "india_with_force_month": int(india["months_to_force"].notna().sum())}))
 
     events = dataset.events
     pair = events[(events["kind"] == "exercise") & events["countries_list"].map(lambda c: home in c and partner in c)]
@@ -83,7 +91,7 @@ def key_findings(dataset, focus: str = "ind-jpn-rpss-2020", home: str = "IND", p
     findings.append(Finding(
         "seed_claims",
         f"Of {len(seed_claims)} claims checked in the {len(seeds)} seed articles, {wrong} are contradicted by "
-        f"official records and {disputed} are disputed between sources.",
+        f"official records and {disputed} {'is' if disputed == 1 else 'are'} disputed between sources.",
         {"checked": len(seed_claims), "wrong": wrong, "disputed": disputed, "seeds": len(seeds)}))
 
     sources = dataset.sources
