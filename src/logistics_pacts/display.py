@@ -112,13 +112,20 @@ def table_html(frame: pd.DataFrame, caption: str, note: str, name: str, links: d
             f'<figcaption class="source-note">{esc(note)}</figcaption></figure>')
 
 
+MAX_TABLE_ROWS = 600
+
+
 def show_table(frame: pd.DataFrame, caption: str, note: str, name: str, output_dir: Path | str | None = None,
-               links: dict[str, str] | None = None, numeric: tuple[str, ...] = ()) -> None:
-    """Show an escaped table with caption and source note; save it as CSV too."""
+               links: dict[str, str] | None = None, numeric: tuple[str, ...] = (), max_rows: int = MAX_TABLE_ROWS) -> None:
+    """Show an escaped table with caption and source note; save it as CSV too. A table longer
+    than `max_rows` shows its first rows and says where the whole table is (keeps pages printable)."""
     if output_dir is not None:
         out = Path(output_dir) / "tables"
         out.mkdir(parents=True, exist_ok=True)
         frame.to_csv(out / f"{name}.csv", index=False)
+    if len(frame) > max_rows:
+        note = f"{note} Showing the first {max_rows} of {len(frame)} rows; the whole table is figures/tables/{name}.csv."
+        frame = frame.head(max_rows)
     _display_html(table_html(frame, caption, note, name, links, numeric))
 
 
@@ -127,5 +134,7 @@ def show_text(text: str, css_class: str = "note") -> None:
     _display_html(f'<p class="{esc(css_class)}">{esc(text)}</p>')
 
 
-def show_list(items: list[str], css_class: str = "findings") -> None:
-    _display_html(f'<ul class="{esc(css_class)}">' + "".join(f"<li>{esc(i)}</li>" for i in items) + "</ul>")
+def show_list(items: list[str], css_class: str = "findings", max_items: int = MAX_TABLE_ROWS) -> None:
+    shown = "".join(f"<li>{esc(i)}</li>" for i in items[:max_items])
+    more = f'<p class="note">… and {len(items) - max_items} more in the table below.</p>' if len(items) > max_items else ""
+    _display_html(f'<ul class="{esc(css_class)}">{shown}</ul>{more}')
