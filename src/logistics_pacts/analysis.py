@@ -105,7 +105,7 @@ def events_between(events: pd.DataFrame, countries: list[str], start_year: int, 
     return events[mask].sort_values(["date_start", "event_id"])
 
 
-def add_short_labels(events: pd.DataFrame, max_len: int = 48) -> pd.DataFrame:
+def add_short_labels(events: pd.DataFrame, max_len: int = 30) -> pd.DataFrame:
     frame = events.copy()
     frame["short_label"] = [
         (t if len(t) <= max_len else t[: max_len - 1] + "…") + f" ({d})"

@@ -26,13 +26,23 @@ def _marker_face(precision: str, colour: str) -> str:
     return colour if precision == "day" else "white"
 
 
-def _assign_levels(positions: list[float], widths: list[float], levels=(1, -1, 2, -2, 3, -3, 4, -4)) -> list[int]:
+LEVELS = (1, -1, 2, -2, 3, -3, 4, -4, 5, -5, 6, -6, 7, -7, 8, -8, 9, -9)
+
+
+def _label_span(x: float, width: float, right_edge: float) -> tuple[float, float]:
+    """A label sits right of its stem, or left of it near the right edge of the axis."""
+    return (x - width, x) if x + width > right_edge else (x, x + width)
+
+
+def _assign_levels(positions: list[float], widths: list[float], right_edge: float = float("inf"),
+                   levels=LEVELS) -> list[int]:
     """Greedy label placement: each label takes the first level where its span
     (in data units) does not overlap a label already placed on that level."""
     occupied: dict[int, list[tuple[float, float]]] = {level: [] for level in levels}
     chosen = []
     for x, width in zip(positions, widths):
-        span = (x - width * 0.05, x + width)
+        start, end = _label_span(x, width, right_edge)
+        span = (start - width * 0.03, end + width * 0.03)
         for level in levels:
             if all(span[1] < a or span[0] > b for a, b in occupied[level]):
                 occupied[level].append(span)
@@ -62,20 +72,23 @@ def plot_event_timeline(events: pd.DataFrame, title: str, start_year: int, end_y
     labelled = frame[frame["kind"].isin(label_kinds)]
     x = [_to_num(v) for v in labelled["date_start"]]
     span_days = max((hi - lo).days, 365)
-    days_per_char = span_days / 150.0
+    days_per_char = span_days / 135.0  # 7 pt DejaVu Sans on a 9-inch axis, with a margin
     widths = [len(t) * days_per_char for t in labelled["short_label"]]
-    levels = _assign_levels(x, widths)
+    right_edge = _to_num(hi)
+    levels = _assign_levels(x, widths, right_edge)
     top.axhline(0, color=OKABE_ITO["black"], linewidth=1)
-    for xi, level, (_, row) in zip(x, levels, labelled.iterrows()):
+    for xi, level, width, (_, row) in zip(x, levels, widths, labelled.iterrows()):
         colour = EVENT_KIND_COLOURS[row["kind"]]
         top.vlines(xi, 0, level, color=colour, linewidth=0.8, alpha=0.8)
         top.plot([xi], [0], marker="o", markersize=5, color=colour,
                  markerfacecolor=_marker_face(row["date_precision"], colour), zorder=3)
         bold = highlight_agreement is not None and row.get("agreement_id") == highlight_agreement
-        top.annotate(plain_text(row["short_label"]), xy=(xi, level), xytext=(3, 0), textcoords="offset points",
-                     ha="left", va="center", fontsize=7.6, fontweight="bold" if bold else "normal",
-                     bbox=dict(boxstyle="round,pad=0.15", fc="white", ec=colour if bold else "none", lw=0.8))
-    top.set_ylim(-4.8, 4.8)
+        leftward = xi + width > right_edge
+        top.annotate(plain_text(row["short_label"]), xy=(xi, level), xytext=(-3 if leftward else 3, 0),
+                     textcoords="offset points", ha="right" if leftward else "left", va="center", fontsize=7,
+                     fontweight="bold" if bold else "normal",
+                     bbox=dict(boxstyle="round,pad=0.12", fc="white", ec=colour if bold else "none", lw=0.8))
+    top.set_ylim(-max(map(abs, levels), default=1) - 0.8, max(map(abs, levels), default=1) + 0.8)
     top.set_yticks([])
     top.spines["left"].set_visible(False)
     top.set_title(plain_text(title), loc="left")
