@@ -26,6 +26,7 @@ def _marker_face(precision: str, colour: str) -> str:
     return colour if precision == "day" else "white"
 
 
+MAX_LABELS = 40
 LEVELS = (1, -1, 2, -2, 3, -3, 4, -4, 5, -5, 6, -6, 7, -7, 8, -8, 9, -9)
 
 
@@ -69,7 +70,9 @@ def plot_event_timeline(events: pd.DataFrame, title: str, start_year: int, end_y
 
     fig, (top, bottom) = plt.subplots(2, 1, figsize=(11, 8.2), sharex=True,
                                       gridspec_kw={"height_ratios": [3.2, 1.6], "hspace": 0.08})
-    labelled = frame[frame["kind"].isin(label_kinds)]
+    labelled = frame[frame["kind"].isin(label_kinds)].drop_duplicates("short_label")
+    if len(labelled) > MAX_LABELS:  # beyond this a chart cannot be read; every event still shows as a dot below
+        labelled = labelled.iloc[:: -(-len(labelled) // MAX_LABELS)]
     x = [_to_num(v) for v in labelled["date_start"]]
     span_days = max((hi - lo).days, 365)
     days_per_char = span_days / 135.0  # 7 pt DejaVu Sans on a 9-inch axis, with a margin

@@ -112,7 +112,7 @@ def table_html(frame: pd.DataFrame, caption: str, note: str, name: str, links: d
             f'<figcaption class="source-note">{esc(note)}</figcaption></figure>')
 
 
-MAX_TABLE_ROWS = 600
+MAX_TABLE_ROWS = 200  # longer tables show their head and name the CSV holding all rows
 
 
 def show_table(frame: pd.DataFrame, caption: str, note: str, name: str, output_dir: Path | str | None = None,

@@ -258,7 +258,8 @@ def show_source_list(dataset, output_dir) -> None:
                           "Reliability": sources["reliability"], "Rows citing it": cited.reindex(sources.index).astype(int),
                           "What we checked": sources["checked"]})
     show_table(frame, f"All {len(sources)} sources (accessed as stored copies; see 'accessed' in sources.csv)",
-               "Source: data/sources.csv.", "sources", output_dir, links={"Title": "url"}, numeric=("Rows citing it",))
+               "Source: data/sources.csv.", "sources", output_dir, links={"Title": "url"}, numeric=("Rows citing it",),
+               max_rows=1000)
 
 
 def show_build_info(data_dir) -> None:
