@@ -74,13 +74,15 @@ def _cell_text(value) -> str:
 
 def column_widths(frame: pd.DataFrame, columns: list[str]) -> list[float]:
     """Percent widths from typical content length, so tables can use a fixed layout
-    (fast to paginate, no column squeezed to one character)."""
+    (fast to paginate) while no column is narrower than its longest header word or
+    its longest short cell word (no word broken one letter per line)."""
     weights = []
     for column in columns:
         texts = [_cell_text(v) for v in frame[column]]
         mean = sum(map(len, texts)) / len(texts) if texts else 0
-        longest_word = max((len(w) for t in [*texts, str(column)] for w in t.split()), default=4)
-        weights.append(max(min(mean, 45.0), min(longest_word, 12.0), 4.0))
+        longest_cell_word = max((len(w) for t in texts for w in t.split()), default=0)
+        longest_header_word = max((len(w) for w in str(column).split()), default=0)
+        weights.append(max(min(mean, 28.0), min(longest_cell_word, 14), longest_header_word, 5) + 1.5)
     total = sum(weights) or 1.0
     return [round(100 * w / total, 1) for w in weights]
 
