@@ -39,7 +39,6 @@ class BuildError(Exception):
 @dataclass
 class Inputs:
     digest: str            # data + package code + environment
-    data_digest: str
 
 
 def hash_inputs(data_dir: Path) -> Inputs:
@@ -51,7 +50,7 @@ def hash_inputs(data_dir: Path) -> Inputs:
     if requirements.is_file():
         digest.update(requirements.read_bytes())
     digest.update(sys.version.encode())
-    return Inputs(digest=digest.hexdigest(), data_digest=data)
+    return Inputs(digest=digest.hexdigest())
 
 
 # --------------------------------------------------------------------------- validation

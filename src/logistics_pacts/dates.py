@@ -80,7 +80,3 @@ def may_precede(earlier: PartialDate, later: PartialDate) -> bool:
     consistent in either order, '2021-07' is certainly after '2020-09-09'.
     """
     return earlier.start <= later.end
-
-
-def precision_of(value: str) -> str:
-    return parse_partial_date(value).precision
