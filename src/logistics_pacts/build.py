@@ -36,12 +36,8 @@ class BuildError(Exception):
     """A build failure with a message written for people."""
 
 
-@dataclass
-class Inputs:
-    digest: str            # data + package code + environment
-
-
-def hash_inputs(data_dir: Path) -> Inputs:
+def hash_inputs(data_dir: Path) -> str:
+    """One digest of everything every notebook run depends on: data, package code, environment."""
     data = data_digest(data_dir)
     digest = hashlib.sha256(data.encode())
     package_files = [p for p in paths.PACKAGE_DIR.rglob("*") if p.is_file() and p.suffix in (".py", ".j2", ".css")]
@@ -50,7 +46,7 @@ def hash_inputs(data_dir: Path) -> Inputs:
     if requirements.is_file():
         digest.update(requirements.read_bytes())
     digest.update(sys.version.encode())
-    return Inputs(digest=digest.hexdigest())
+    return digest.hexdigest()
 
 
 # --------------------------------------------------------------------------- validation
@@ -99,7 +95,7 @@ def _import_execution_stack() -> None:
     import papermill  # noqa: F401
 
 
-def execute_one(execution: Execution, key: str, run_dir: Path, notebooks_dir: Path, failed_dir: Path) -> dict:
+def execute_one(execution: Execution, run_dir: Path, notebooks_dir: Path, failed_dir: Path) -> dict:
     """Run one notebook with papermill (in this process), export its HTML fragment.
     Returns a result dict; never raises for a failing cell."""
     import papermill
@@ -154,8 +150,8 @@ def export_fragment(executed: Path) -> str:
 
 
 def _run_in_worker(args) -> dict:
-    execution, key, run_dir, notebooks_dir, failed_dir = args
-    return execute_one(execution, key, Path(run_dir), Path(notebooks_dir), Path(failed_dir))
+    execution, run_dir, notebooks_dir, failed_dir = args
+    return execute_one(execution, Path(run_dir), Path(notebooks_dir), Path(failed_dir))
 
 
 # --------------------------------------------------------------------------- the build
@@ -178,9 +174,9 @@ def build(config: BuildConfig, force: bool = False, log=print, data_dir: Path | 
     runs_dir = Path(cache_dir or paths.CACHE_DIR) / "runs"
     _prepare_environment()
 
-    inputs = hash_inputs(data_dir)
+    inputs_digest = hash_inputs(data_dir)
     executions = config.executions()
-    keys = {e: e.key(inputs.digest) for e in executions}
+    keys = {e: e.key(inputs_digest) for e in executions}
     build_key = hashlib.sha256(json.dumps([config.title, pdf, sorted(keys.values())]).encode()).hexdigest()[:20]
     manifest_path = report_dir / MANIFEST
     if not force and _manifest_matches(manifest_path, build_key, report_dir):
@@ -224,7 +220,7 @@ def _manifest_matches(manifest_path: Path, build_key: str, report_dir: Path) -> 
 def _execute_all(pending: list[Execution], keys: dict, runs_dir: Path, workers: int, log, assembly) -> None:
     runs_dir.mkdir(parents=True, exist_ok=True)
     _import_execution_stack()  # once, before forking, so workers start warm
-    jobs = [(e, keys[e], runs_dir / keys[e], paths.NOTEBOOKS_DIR, paths.FAILED_DIR) for e in pending]
+    jobs = [(e, runs_dir / keys[e], paths.NOTEBOOKS_DIR, paths.FAILED_DIR) for e in pending]
     main_left = {e.label for e in pending if e.output == "main"}
 
     def collect(results) -> list[dict]:

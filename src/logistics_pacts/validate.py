@@ -165,8 +165,7 @@ def _schema_problems(table: Table, schema: dict) -> list[Problem]:
             # Rows with the wrong number of cells are already reported by the reader.
             if kind in ("missing-cell", "extra-cell", "blank-row"):
                 continue
-            line = table.lines[row_number - 2] if row_number and 2 <= row_number < len(table.lines) + 2 else (row_number or 1)
-            line = line_of.get(row_number, line)
+            line = line_of.get(row_number, row_number or 1)
             note = getattr(error, "note", "") or ""
             if kind == "constraint-error" and column in date_fields and "pattern" in note:
                 continue  # reported by the date rule with a clearer message
