@@ -10,26 +10,31 @@ BUILD_ARGS := $(if $(PARTNER),--partner "$(PARTNER)") $(if $(START_YEAR),--start
               $(if $(filter 1 yes true,$(FORCE)),--force) $(if $(filter 0 no false,$(PDF)),--no-pdf) \
               $(if $(WORKERS),--workers $(WORKERS))
 
-.PHONY: report test lab validate bench clean venv system-deps
+.PHONY: report test test-fast lab validate bench clean venv system-deps
 
 report: $(STAMP)
-	@$(PY) -m logistics_pacts build $(BUILD_ARGS)
+	@$(PY) -m logistics_pacts build --root . $(BUILD_ARGS)
 
 test: $(STAMP)
 	@scripts/system-deps.sh --test
 	$(PY) -m pytest $(PYTEST_ARGS)
 
-validate: $(STAMP)
-	@$(PY) -m logistics_pacts validate
+# The fast unit tests of the package's pure functions (no notebook runs, no browser).
+test-fast: $(STAMP)
+	$(PY) -m pytest -m "not slow" -q $(PYTEST_ARGS)
 
+validate: $(STAMP)
+	@$(PY) -m logistics_pacts validate --root .
+
+# JupyterLab on notebooks/, on 127.0.0.1 with a token, with the project kernel.
 lab: $(STAMP)
-	cd notebooks && ../$(VENV)/bin/jupyter lab --ServerApp.root_dir=. $(if $(filter 0,$(shell id -u)),--allow-root)
+	$(PY) -m logistics_pacts lab --root .
 
 bench: $(STAMP)
 	$(PY) bench/bench.py
 
 clean:
-	rm -rf .cache build-failed report.staging-* figures.staging-* report.old-* figures.old-* .pytest_cache
+	rm -rf .cache .scratch build-failed report.staging-* figures.staging-* report.old-* figures.old-* .pytest_cache
 	find report -mindepth 1 ! -name README.md -exec rm -rf {} + 2>/dev/null || true
 	find figures -mindepth 1 ! -name README.md -exec rm -rf {} + 2>/dev/null || true
 	rm -f report/.build.json
@@ -46,4 +51,6 @@ $(STAMP): requirements.txt pyproject.toml scripts/system-deps.sh
 	@$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.txt
 	@$(PY) -m pip install --quiet --disable-pip-version-check --no-deps -e .
 	@$(PY) -m ipykernel install --sys-prefix --name logistics-pacts --display-name "Python (logistics-pacts)" >/dev/null
+	@# Outputs that JupyterLab saves into notebooks never reach git: nbstripout cleans them on `git add`.
+	@if git rev-parse --is-inside-work-tree >/dev/null 2>&1; then $(VENV)/bin/nbstripout --install; fi
 	@touch $(STAMP)

@@ -1,6 +1,6 @@
-"""Shared fixtures. Builds run the real command line in a subprocess, as `make report` does;
-tests that need a private project (broken data, a failing cell, hostile text) get a copy
-of the project in a temporary folder, pointed to by LOGISTICS_PACTS_ROOT."""
+"""Shared fixtures. Builds run the real command line in a subprocess, as `make report` does,
+always in a private copy of the project in a temporary folder (`--root`): tests never
+write into the working tree's report/, figures/, .cache/ or notebooks."""
 from __future__ import annotations
 
 import os
@@ -21,34 +21,38 @@ partners: [AUS]
 parameters:
   start_year: 2000
   end_year: 2026
-  event_kinds: [agreement_milestone, declaration, summit, two_plus_two, ministerial, dialogue, exercise, context]
 workers: 2
 """
 
 
-def run_cli(*args, root: Path = ROOT, timeout: int = 600) -> subprocess.CompletedProcess:
-    env = dict(os.environ, LOGISTICS_PACTS_ROOT=str(root))
+def run_cli(command: str, *args, root: Path, timeout: int = 900, cwd: Path | None = None) -> subprocess.CompletedProcess:
+    env = dict(os.environ)
     env.pop("LOGISTICS_PACTS_DEBUG", None)
-    return subprocess.run([sys.executable, "-m", "logistics_pacts", *args], cwd=root, env=env,
-                          capture_output=True, text=True, timeout=timeout)
+    return subprocess.run([sys.executable, "-m", "logistics_pacts", command, "--root", str(root), *args],
+                          cwd=cwd or root, env=env, capture_output=True, text=True, timeout=timeout)
 
 
-def make_project(tmp: Path, config: str = SMALL_CONFIG) -> Path:
-    """A private copy of the project: data, notebooks and a small build configuration."""
+def make_project(tmp: Path, config: str | None = SMALL_CONFIG) -> Path:
+    """A private copy of the project: data, notebooks, requirements and a build configuration
+    (the small one by default; None copies the real report.yaml)."""
     root = tmp / "project"
     shutil.copytree(ROOT / "data", root / "data")
     shutil.copytree(ROOT / "notebooks", root / "notebooks", ignore=shutil.ignore_patterns(".ipynb_checkpoints"))
     shutil.copy(ROOT / "requirements.txt", root / "requirements.txt")
-    (root / "report.yaml").write_text(config)
+    if config is None:
+        shutil.copy(ROOT / "report.yaml", root / "report.yaml")
+    else:
+        (root / "report.yaml").write_text(config)
     return root
 
 
 @pytest.fixture(scope="session")
-def built_report() -> Path:
-    """The real report, built (or found up to date) in the project itself."""
-    result = run_cli("build")
+def built_report(tmp_path_factory) -> Path:
+    """The real report (full configuration), built in a private copy of the project."""
+    root = make_project(tmp_path_factory.mktemp("full"), config=None)
+    result = run_cli("build", root=root)
     assert result.returncode == 0, result.stdout + result.stderr
-    return ROOT / "report"
+    return root / "report"
 
 
 @pytest.fixture

@@ -1,9 +1,14 @@
-"""The build as users run it: parameters, caching, atomic failure, determinism."""
+"""The build as users run it: parameters, caching, atomic failure, determinism, one build
+at a time, clean-up after a killed build, another data folder."""
 from __future__ import annotations
 
+import fcntl
 import hashlib
 import json
 import shutil
+import subprocess
+import sys
+import time
 from pathlib import Path
 
 import nbformat
@@ -34,9 +39,15 @@ def copy_project(source: Path, tmp_path: Path) -> Path:
     return target
 
 
+def committed(path: Path) -> str:
+    """The notebook as git holds it (the index), or the file when this is not a git checkout."""
+    shown = subprocess.run(["git", "show", f":{path.relative_to(ROOT)}"], cwd=ROOT, capture_output=True, text=True)
+    return shown.stdout if shown.returncode == 0 else path.read_text(encoding="utf-8")
+
+
 def test_committed_notebooks_have_no_outputs_and_a_parameters_cell():
     for path in sorted((ROOT / "notebooks").glob("*.ipynb")):
-        notebook = nbformat.read(path, as_version=4)
+        notebook = nbformat.reads(committed(path), as_version=4)
         code = [c for c in notebook.cells if c.cell_type == "code"]
         assert all(not c.outputs and c.execution_count is None for c in code), f"{path.name} carries outputs"
         assert any("parameters" in c.metadata.get("tags", []) for c in code), f"{path.name} has no parameters cell"
@@ -71,6 +82,54 @@ def test_parameters_reach_the_notebook(built_project, tmp_path):
     executed = root / ".cache" / "runs" / manifest["executions"]["partner: Japan"] / "executed.ipynb"
     injected = [c for c in nbformat.read(executed, as_version=4).cells if "injected-parameters" in c.metadata.get("tags", [])]
     assert injected and 'partner = "JPN"' in injected[0].source and "start_year = 2012" in injected[0].source
+    assert f'data_dir = "{root / "data"}"' in injected[0].source
+    main = root / ".cache" / "runs" / manifest["executions"]["01-key-findings"] / "executed.ipynb"
+    injected = [c for c in nbformat.read(main, as_version=4).cells if "injected-parameters" in c.metadata.get("tags", [])]
+    assert "start_year" not in injected[0].source, "a notebook gets only the parameters it declares"
+
+
+def test_data_dir_is_used_end_to_end(built_project, tmp_path):
+    root = copy_project(built_project, tmp_path)
+    other = tmp_path / "other-data"
+    shutil.copytree(root / "data", other)
+    agreements = other / "agreements.csv"
+    text = agreements.read_text(encoding="utf-8")
+    assert "Arrangement concerning Mutual Logistics Support" in text
+    agreements.write_text(text.replace("Arrangement concerning Mutual Logistics Support", "Arrangement FROM-OTHER-DATA", 1), encoding="utf-8")
+    result = run_cli("build", "--data-dir", str(other), "--no-pdf", root=root)
+    assert result.returncode == 0, result.stderr
+    assert "FROM-OTHER-DATA" in (root / "report" / "partners" / "australia.html").read_text(encoding="utf-8")
+    broken = other / "events.csv"
+    broken.write_text(broken.read_text(encoding="utf-8").replace(",IND;JPN,", ",IND;JPX,", 1), encoding="utf-8")
+    result = run_cli("build", "--data-dir", str(other), "--no-pdf", root=root)
+    assert result.returncode == 1 and "events.csv:" in result.stderr and "JPX" in result.stderr
+
+
+def test_leftovers_of_a_killed_build_are_removed(built_project, tmp_path):
+    root = copy_project(built_project, tmp_path)
+    leftovers = [root / "report.staging-99999", root / "figures.staging-99999", root / "report.old-99999",
+                 root / ".cache" / "runs" / "0123456789abcdef0123.tmp99999"]
+    for folder in leftovers:
+        (folder / "partners").mkdir(parents=True)
+    result = run_cli("build", root=root)
+    assert result.returncode == 0, result.stderr
+    assert not any(folder.exists() for folder in leftovers)
+    assert "left by an interrupted build" in result.stdout
+
+
+def test_a_second_build_waits_for_the_first(built_project, tmp_path):
+    root = copy_project(built_project, tmp_path)
+    lock = root / ".cache" / "build.lock"
+    with open(lock, "a+") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        process = subprocess.Popen([sys.executable, "-m", "logistics_pacts", "build", "--root", str(root)],
+                                   stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        time.sleep(3)
+        assert process.poll() is None, "the second build did not wait for the lock"
+        fcntl.flock(handle, fcntl.LOCK_UN)
+    out, err = process.communicate(timeout=300)
+    assert process.returncode == 0, err
+    assert "another build of this project is running" in out and "up to date" in out
 
 
 def test_no_change_rebuild_executes_nothing(built_project, tmp_path):
@@ -108,6 +167,7 @@ def test_failing_cell_stops_the_build_and_keeps_the_old_report(built_project, tm
     assert "notebooks/01-key-findings.ipynb, cell" in message
     assert "ValueError: deliberate failure for the test" in message
     assert (root / "build-failed" / "01-key-findings.ipynb").is_file()
+    assert "build-failed/01-key-findings.ipynb" in message
     assert "previous report" in message
     assert snapshot(root / "report") == before and snapshot(root / "figures") == figures_before
     assert not list(root.glob("*.staging-*"))

@@ -64,7 +64,7 @@ RPSS = "ind-jpn-rpss-2020"
     ("agreements", RPSS, "source_ids", "no-such-source", "is not a source_id in sources.csv"),
     ("agreements", RPSS, "source_ids", "", "required"),
     ("agreements", RPSS, "in_force_date", "2019-01-01", "entry into force is before signature"),
-    ("agreements", RPSS, "signed_date", "2999-01-01", "is in the future"),
+    ("agreements", RPSS, "signed_date", "2999-01-01", "is after the data's cut-off date"),
     ("events", "20200909-ind-jpn-rpss-signed", "date", "2020-09-10", "disagrees with agreements.csv signed_date"),
     ("events", "20200909-ind-jpn-rpss-signed", "agreement_id", "ind-jpn-nothing-2020", "is not an agreement_id"),
     ("sources", "seed-indbiz-20200910-rpss", "kind", "tabloid", "expected one of"),
@@ -144,13 +144,20 @@ def test_all_problems_are_reported_together(data):
 
 def test_command_line_prints_problems_without_traceback(data):
     line = set_cell(data, "agreements", RPSS, "signed_date", "2020-02-30")
-    result = run_cli("validate", "--data-dir", str(data))
+    result = run_cli("validate", "--data-dir", str(data), root=ROOT, cwd=data.parent)
     assert result.returncode == 1
     assert "Traceback" not in result.stderr + result.stdout
     assert f"agreements.csv:{line}: column 'signed_date' value '2020-02-30'" in result.stderr
     assert "problem" in result.stderr.splitlines()[-1]
 
 
-def test_today_bounds_future_dates(data):
-    problems = validate_data(data, today=dt.date(2019, 1, 1))
-    assert any("is in the future" in p.message for p in problems)
+def test_the_data_cutoff_bounds_dates(data):
+    problems = validate_data(data, cutoff=dt.date(2019, 1, 1))
+    assert any("is after the data's cut-off date (2019-01-01" in p.message for p in problems)
+
+
+def test_a_missing_cutoff_is_reported(data):
+    descriptor = data / "datapackage.json"
+    descriptor.write_text(descriptor.read_text(encoding="utf-8").replace('"x-cutoff"', '"x-cut"'), encoding="utf-8")
+    problems = validate_data(data)
+    assert len(problems) == 1 and "x-cutoff" in problems[0].message

@@ -3,13 +3,14 @@ Nothing here is typed in by hand: every value comes from data/*.csv."""
 from __future__ import annotations
 
 import datetime as dt
-import re
 
 import pandas as pd
 
-from .countries import SHORT_NAMES, country_name, resolve_partner, slug  # noqa: F401
+from .countries import country_name
 
 LOGISTICS_KIND = "logistics_support"
+HOME, JAPAN = "IND", "JPN"
+FOCUS = "ind-jpn-rpss-2020"  # the 2020 India–Japan agreement the report centres on
 
 
 def partner_of(parties: list[str], country: str) -> str:
@@ -106,6 +107,7 @@ def events_between(events: pd.DataFrame, countries: list[str], start_year: int, 
 
 
 def add_short_labels(events: pd.DataFrame, max_len: int = 30) -> pd.DataFrame:
+    """A `short_label` for timeline stems: the title cut to `max_len` characters, and the year."""
     frame = events.copy()
     frame["short_label"] = [
         (t if len(t) <= max_len else t[: max_len - 1] + "…") + f" ({d})"
@@ -128,9 +130,11 @@ def exercise_matrix(events: pd.DataFrame, country: str, partners: list[str], sta
     return matrix
 
 
-def before_after(events: pd.DataFrame, network: pd.DataFrame, country: str, window_years: int = 3) -> pd.DataFrame:
+def before_after(events: pd.DataFrame, network: pd.DataFrame, country: str, as_of: dt.date,
+                 window_years: int = 3) -> pd.DataFrame:
     """Exercises with each partner in the `window_years` full years before and after
-    the year of signature (the signature year itself is excluded from both)."""
+    the year of signature (the signature year itself is excluded from both). A year is
+    observable when it ended before `as_of`, the data's cut-off."""
     first = first_agreements(network)
     exercises = events[(events["kind"] == "exercise") & events["countries_list"].map(lambda c: country in c)]
     rows = []
@@ -144,9 +148,25 @@ def before_after(events: pd.DataFrame, network: pd.DataFrame, country: str, wind
             "Signed": agreement["signed_date"],
             f"Exercises {window_years} yrs before": int(years.between(year - window_years, year - 1).sum()),
             f"Exercises {window_years} yrs after": int(years.between(year + 1, year + window_years).sum()),
-            "Years after observable": max(0, min(window_years, dt.date.today().year - 1 - year)),
+            "Years after observable": max(0, min(window_years, as_of.year - 1 - year)),
         })
     return pd.DataFrame(rows)
+
+
+def agreements_between(agreements: pd.DataFrame, countries: list[str], exactly: bool = False) -> pd.DataFrame:
+    """Agreements to which all `countries` are parties (and no one else when `exactly`), oldest first."""
+    wanted = set(countries)
+    mask = agreements["parties_list"].map(lambda p: set(p) == wanted if exactly else wanted <= set(p))
+    return agreements[mask].sort_values(["signed_date_start", "agreement_id"])
+
+
+def exercises_with(events: pd.DataFrame, countries: list[str]) -> pd.DataFrame:
+    """Exercise editions in which all of `countries` took part, oldest first."""
+    return events_between(events, countries, 1900, 2100, kinds=["exercise"])
+
+
+def country_names(codes: list[str]) -> str:
+    return ", ".join(country_name(code) for code in codes)
 
 
 def conflicts(dataset) -> pd.DataFrame:
@@ -171,9 +191,10 @@ def reliability_summary(dataset) -> pd.DataFrame:
 
 
 def citations_per_source(dataset) -> pd.Series:
+    """How many agreement and event rows cite each source."""
     counts: dict[str, int] = {}
     for name in ("agreements", "events"):
-        for ids in dataset.tables()[name]["source_ids_list"]:
+        for ids in dataset.tables[name]["source_ids_list"]:
             for source_id in ids:
                 counts[source_id] = counts.get(source_id, 0) + 1
     return pd.Series(counts, dtype=int).reindex(dataset.sources.index, fill_value=0)

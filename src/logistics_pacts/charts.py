@@ -1,9 +1,12 @@
-"""Charts as functions of data and parameters. Each returns a matplotlib Figure
-with a title and labelled axes; captions, source notes and alt text are added
-when the figure is shown (see display.show_figure)."""
+"""Charts as functions of data and parameters. Each returns a matplotlib Figure with a
+title and labelled axes, drawn in the report's style (style.chart_style) without touching
+matplotlib's global settings. Beside each chart is the function that writes its alt text
+from the same data; captions and source notes are added when the figure is shown
+(display.show_figure)."""
 from __future__ import annotations
 
 import datetime as dt
+import functools
 
 import matplotlib.dates as mdates
 import matplotlib.pyplot as plt
@@ -12,10 +15,18 @@ import pandas as pd
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 
-from .style import (EVENT_KIND_COLOURS, EVENT_KIND_LABELS, NETWORK_COLOURS, OKABE_ITO, PHASE_COLOURS,
-                    apply_style, plain_text)
+from .style import NETWORK_COLOURS, OKABE_ITO, PHASE_COLOURS, chart_style, kind_colours, plain_text
 
 PRECISION_NOTE = "Hollow markers: date known only to the month or year (placed at the period's first day)."
+
+
+def styled(plot):
+    """Draw inside the report's style; matplotlib's global settings stay as they were."""
+    @functools.wraps(plot)
+    def wrapper(*args, **kwargs):
+        with chart_style():
+            return plot(*args, **kwargs)
+    return wrapper
 
 
 def _to_num(value) -> float:
@@ -37,36 +48,39 @@ def _label_span(x: float, width: float, right_edge: float) -> tuple[float, float
 
 def _assign_levels(positions: list[float], widths: list[float], right_edge: float = float("inf"),
                    levels=LEVELS) -> list[int]:
-    """Greedy label placement: each label takes the first level where its span
-    (in data units) does not overlap a label already placed on that level."""
+    """Greedy label placement: each label takes the first level where its span (in data units)
+    does not overlap a label already placed there; when every level is taken, a new one opens
+    above and below, so labels never overlap however dense the events are."""
+    levels = list(levels)
     occupied: dict[int, list[tuple[float, float]]] = {level: [] for level in levels}
     chosen = []
     for x, width in zip(positions, widths):
         start, end = _label_span(x, width, right_edge)
         span = (start - width * 0.03, end + width * 0.03)
-        for level in levels:
-            if all(span[1] < a or span[0] > b for a, b in occupied[level]):
-                occupied[level].append(span)
-                chosen.append(level)
-                break
-        else:
-            level = levels[len(chosen) % len(levels)]
-            occupied[level].append(span)
-            chosen.append(level)
+        level = next((lv for lv in levels if all(span[1] < a or span[0] > b for a, b in occupied[lv])), None)
+        if level is None:
+            top = max(abs(lv) for lv in levels) + 1
+            levels += [top, -top]
+            occupied.update({top: [], -top: []})
+            level = top
+        occupied[level].append(span)
+        chosen.append(level)
     return chosen
 
 
-def plot_event_timeline(events: pd.DataFrame, title: str, start_year: int, end_year: int,
+@styled
+def plot_event_timeline(events: pd.DataFrame, title: str, start_year: int, end_year: int, kind_labels: dict[str, str],
                         label_kinds=("declaration", "agreement_milestone", "two_plus_two"),
                         highlight_agreement: str | None = None) -> plt.Figure:
     """Two panels sharing the time axis: labelled milestones as stems at staggered
-    heights (labels never overlap), and every event as a dot in a lane per kind."""
-    apply_style()
+    heights (labels never overlap), and every event as a dot in a lane per kind.
+    `kind_labels` maps every event kind the data allows to its label, in the data's order."""
+    colours = kind_colours(list(kind_labels))
     frame = events.sort_values("date_start")
     lo = pd.Timestamp(f"{start_year}-01-01")
     hi = pd.Timestamp(f"{end_year}-12-31")
     frame = frame[(frame["date_start"] >= lo) & (frame["date_start"] <= hi)]
-    kinds = [k for k in EVENT_KIND_COLOURS if k in set(frame["kind"])]
+    kinds = [k for k in kind_labels if k in set(frame["kind"])]
 
     fig, (top, bottom) = plt.subplots(2, 1, figsize=(11, 8.2), sharex=True,
                                       gridspec_kw={"height_ratios": [3.2, 1.6], "hspace": 0.08})
@@ -81,7 +95,7 @@ def plot_event_timeline(events: pd.DataFrame, title: str, start_year: int, end_y
     levels = _assign_levels(x, widths, right_edge)
     top.axhline(0, color=OKABE_ITO["black"], linewidth=1)
     for xi, level, width, (_, row) in zip(x, levels, widths, labelled.iterrows()):
-        colour = EVENT_KIND_COLOURS[row["kind"]]
+        colour = colours[row["kind"]]
         top.vlines(xi, 0, level, color=colour, linewidth=0.8, alpha=0.8)
         top.plot([xi], [0], marker="o", markersize=5, color=colour,
                  markerfacecolor=_marker_face(row["date_precision"], colour), zorder=3)
@@ -104,11 +118,11 @@ def plot_event_timeline(events: pd.DataFrame, title: str, start_year: int, end_y
 
     for lane, kind in enumerate(kinds):
         subset = frame[frame["kind"] == kind]
-        colour = EVENT_KIND_COLOURS[kind]
+        colour = colours[kind]
         for precision, group in subset.groupby("date_precision", observed=True):
             bottom.scatter([_to_num(v) for v in group["date_start"]], [lane] * len(group), s=26,
                            color=colour, facecolors=_marker_face(precision, colour), linewidths=1.0, zorder=3)
-    bottom.set_yticks(range(len(kinds)), [f"{EVENT_KIND_LABELS[k]} ({(frame['kind'] == k).sum()})" for k in kinds])
+    bottom.set_yticks(range(len(kinds)), [f"{kind_labels[k]} ({(frame['kind'] == k).sum()})" for k in kinds])
     bottom.set_ylim(-0.7, len(kinds) - 0.3)
     bottom.invert_yaxis()
     bottom.grid(axis="x", color="#dddddd", linewidth=0.6)
@@ -126,10 +140,24 @@ def plot_event_timeline(events: pd.DataFrame, title: str, start_year: int, end_y
     return fig
 
 
+def describe_event_timeline(events: pd.DataFrame, subject: str, start_year: int, end_year: int,
+                            kind_labels: dict[str, str], highlight: str | None = None) -> str:
+    """Alt text for plot_event_timeline, from the same frame."""
+    counts = events["kind"].value_counts()
+    lanes = ", ".join(f"{kind_labels.get(k, k).lower()} {v}" for k, v in counts.items())
+    if highlight:
+        return (f"Timeline of {len(events)} {subject} events from {start_year} to {end_year}. The upper panel labels "
+                f"{int(counts.get('declaration', 0))} declarations, {int(counts.get('agreement_milestone', 0))} agreement "
+                f"milestones and {int(counts.get('two_plus_two', 0))} 2+2 meetings; a shaded band marks {highlight} "
+                f"from the start of negotiations to entry into force. The lower panel shows every event as a dot in a "
+                f"lane per kind: {lanes}.")
+    return f"Timeline of {len(events)} {subject} events from {start_year} to {end_year}: {lanes}."
+
+
+@styled
 def plot_swimlanes(agreements: pd.DataFrame, title: str, as_of: dt.date, label_column: str = "lane_label") -> plt.Figure:
     """One lane per agreement: negotiation (start→signature), signed awaiting
     entry into force, in force until superseded or `as_of`."""
-    apply_style()
     frame = agreements.sort_values(["signed_date_start", "agreement_id"], ascending=[False, True]).reset_index(drop=True)
     height = max(2.6, 0.42 * len(frame) + 1.4)
     fig, ax = plt.subplots(figsize=(11, height))
@@ -174,9 +202,20 @@ def plot_swimlanes(agreements: pd.DataFrame, title: str, as_of: dt.date, label_c
     return fig
 
 
+def describe_swimlanes(network: pd.DataFrame, as_of: dt.date) -> str:
+    """Alt text for plot_swimlanes, from the same frame."""
+    in_force = network["in_force_date"].astype(bool).sum()
+    return (f"Swimlane chart with one lane per agreement ({len(network)} lanes, {network['partner'].nunique()} partners), "
+            f"earliest at the bottom. Bars show negotiation where its start is known, the wait between signature and "
+            f"entry into force, and the period in force up to {as_of:%B %Y}. {in_force} of {len(network)} agreements "
+            "have a recorded entry-into-force date. First signature: "
+            f"{network['signed_date'].iloc[0]} ({network['partner_name'].iloc[0]}); latest: "
+            f"{network['signed_date'].iloc[-1]} ({network['partner_name'].iloc[-1]}).")
+
+
+@styled
 def plot_cumulative(counts: pd.DataFrame, title: str, ylabel: str) -> plt.Figure:
     """Step chart of cumulative counts; one column per network (IND, JPN)."""
-    apply_style()
     fig, ax = plt.subplots(figsize=(10, 4.2))
     for column in counts.columns:
         colour = NETWORK_COLOURS.get(column)
@@ -196,10 +235,18 @@ def plot_cumulative(counts: pd.DataFrame, title: str, ylabel: str) -> plt.Figure
     return fig
 
 
+def describe_cumulative(counts: pd.DataFrame, first_years: dict[str, int]) -> str:
+    """Alt text for plot_cumulative: `first_years` gives each network's first year of signature."""
+    parts = [f"{counts.attrs.get('names', {}).get(c, c)} reaches {counts[c].iloc[-1]} partners, starting in {first_years[c]}"
+             for c in counts.columns]
+    return (f"Step chart of the cumulative number of partners, {counts.index.min()} to {counts.index.max()}. "
+            + "; ".join(parts) + ".")
+
+
+@styled
 def plot_duration_bars(frame: pd.DataFrame, value_column: str, label_column: str, group_column: str,
                        title: str, xlabel: str) -> plt.Figure:
     """Horizontal bars, one per agreement, coloured by network."""
-    apply_style()
     frame = frame.sort_values([group_column, value_column]).reset_index(drop=True)
     fig, ax = plt.subplots(figsize=(10, max(2.5, 0.36 * len(frame) + 1.2)))
     colours = [NETWORK_COLOURS.get(g, OKABE_ITO["grey"]) for g in frame[group_column]]
@@ -217,10 +264,20 @@ def plot_duration_bars(frame: pd.DataFrame, value_column: str, label_column: str
     return fig
 
 
+def describe_duration_bars(frame: pd.DataFrame, value_column: str, group_column: str, names: dict[str, str]) -> str:
+    """Alt text for plot_duration_bars: the range of values per group."""
+    parts = []
+    for group, name in names.items():
+        values = frame.loc[frame[group_column] == group, value_column]
+        if len(values):
+            parts.append(f"{name} ({len(values)}) range from {values.min():.0f} to {values.max():.0f} months")
+    return f"Horizontal bars for the {len(frame)} agreements with both dates known. " + "; ".join(parts) + "."
+
+
+@styled
 def plot_activity_heatmap(matrix: pd.DataFrame, markers: dict[str, list[int]], title: str) -> plt.Figure:
     """Counts per row (partner) and column (year), with the year each agreement
     was signed outlined so before/after can be read along the row."""
-    apply_style()
     fig, ax = plt.subplots(figsize=(11, max(2.6, 0.5 * len(matrix) + 1.6)))
     values = matrix.to_numpy(dtype=float)
     vmax = max(1.0, values.max())
@@ -248,9 +305,19 @@ def plot_activity_heatmap(matrix: pd.DataFrame, markers: dict[str, list[int]], t
     return fig
 
 
+def describe_activity_heatmap(matrix: pd.DataFrame, subject: str, first_year: int, end_year: int) -> str:
+    """Alt text for plot_activity_heatmap: rows, years and the busiest rows."""
+    busiest = matrix.sum(axis=1).sort_values(ascending=False)
+    labels = dict(zip(matrix.index, matrix.attrs.get("labels", matrix.index)))
+    return (f"Heatmap: rows are {subject} ({len(matrix)}), columns the years {first_year}–{end_year}, "
+            f"cells the number of documented exercise editions with India. Outlined cells mark the year each logistics "
+            f"agreement was signed. Most editions: {labels[busiest.index[0]]} ({int(busiest.iloc[0])}); "
+            + ", ".join(f"{labels[p]} {int(n)}" for p, n in busiest.iloc[1:].items()) + ".")
+
+
+@styled
 def plot_grouped_counts(table: pd.DataFrame, title: str, xlabel: str, ylabel: str) -> plt.Figure:
     """Stacked horizontal bars: rows of `table` are categories, columns the stack."""
-    apply_style()
     fig, ax = plt.subplots(figsize=(9, max(2.4, 0.45 * len(table) + 1.3)))
     left = np.zeros(len(table))
     palette = {"high": OKABE_ITO["blue"], "medium": OKABE_ITO["orange"], "low": OKABE_ITO["vermillion"],
@@ -271,3 +338,10 @@ def plot_grouped_counts(table: pd.DataFrame, title: str, xlabel: str, ylabel: st
     ax.legend(loc="lower right")
     fig.tight_layout()
     return fig
+
+
+def describe_grouped_counts(table: pd.DataFrame, total_label: str) -> str:
+    """Alt text for plot_grouped_counts: each row's total and its parts."""
+    return (f"Stacked bars of the {int(table.to_numpy().sum())} {total_label} by kind: "
+            + "; ".join(f"{kind} {int(row.sum())} (" + ", ".join(f"{c} {int(v)}" for c, v in row.items() if v) + ")"
+                        for kind, row in table.iterrows()) + ".")

@@ -1,7 +1,9 @@
-"""Command line: `python -m logistics_pacts validate` and `python -m logistics_pacts build`.
+"""Command line: `python -m logistics_pacts validate|build|lab`. Errors print as messages
+people can act on, never as a traceback (set LOGISTICS_PACTS_DEBUG=1 to see one).
 
-Errors meant for people are printed as plain messages with a non-zero exit,
-never as a traceback (set LOGISTICS_PACTS_DEBUG=1 to see one)."""
+Every command works on one project: the folder given with --root, or else the nearest
+folder at or above the working folder that holds data/datapackage.json and notebooks/.
+"""
 from __future__ import annotations
 
 import argparse
@@ -10,17 +12,22 @@ import sys
 import time
 
 
+def _project(args):
+    from .project import Project
+
+    return Project.at(args.root, args.data_dir) if args.root else Project.discover(data=args.data_dir)
+
+
 def _validate(args) -> int:
-    from .paths import DATA_DIR, SEEDS_DIR
     from .validate import format_problems, validate_data
 
+    project = _project(args)
     started = time.perf_counter()
-    data_dir = args.data_dir or DATA_DIR
-    problems = validate_data(data_dir, seeds_dir=SEEDS_DIR)
+    problems = validate_data(project.data, seeds_dir=project.seeds)
     if problems:
         print(format_problems(problems), file=sys.stderr)
         return 1
-    print(f"data is valid ({time.perf_counter() - started:.1f} s): {data_dir}")
+    print(f"data is valid ({time.perf_counter() - started:.1f} s): {project.display(project.data)}")
     return 0
 
 
@@ -28,19 +35,47 @@ def _build(args) -> int:
     from .build import build
     from .config import load_config
 
+    project = _project(args)
     overrides = {"partner": args.partner, "start_year": args.start_year, "end_year": args.end_year,
                  "event_kinds": args.kinds, "workers": args.workers}
-    config = load_config(overrides=overrides)
-    build(config, force=args.force, pdf=not args.no_pdf, data_dir=args.data_dir)
+    config = load_config(project, overrides=overrides)
+    build(project, config, force=args.force, pdf=not args.no_pdf)
     return 0
+
+
+def lab_command(project, port: int | None = None, token: str | None = None, open_browser: bool = True) -> list[str]:
+    """JupyterLab on the project's notebooks, on loopback only, with a token."""
+    command = [sys.executable, "-m", "jupyterlab", "--ip=127.0.0.1", f"--ServerApp.root_dir={project.notebooks}",
+               "--ServerApp.port_retries=0" if port else "--ServerApp.port_retries=50"]
+    if port:
+        command.append(f"--port={port}")
+    if token:
+        command.append(f"--IdentityProvider.token={token}")
+    if not open_browser:
+        command.append("--no-browser")
+    if hasattr(os, "geteuid") and os.geteuid() == 0:
+        command.append("--allow-root")
+    return command
+
+
+def _lab(args) -> int:
+    project = _project(args)
+    command = lab_command(project, args.port, args.token, open_browser=not args.no_browser)
+    os.execv(command[0], command)
+    return 0  # not reached
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="logistics-pacts", description=__doc__.splitlines()[0])
     sub = parser.add_subparsers(dest="command", required=True)
-    validate = sub.add_parser("validate", help="check data/ against its schema and cross-table rules")
-    validate.add_argument("--data-dir", default=None)
-    build = sub.add_parser("build", help="execute the notebooks and render report/ (HTML, PDF, partner pages)")
+    commands = {}
+    for name, text in (("validate", "check data/ against its schema and cross-table rules"),
+                       ("build", "execute the notebooks and render report/ (HTML, PDF, partner pages)"),
+                       ("lab", "open JupyterLab on notebooks/ (127.0.0.1, with a token)")):
+        commands[name] = sub.add_parser(name, help=text)
+        commands[name].add_argument("--root", default=None, help="the project folder (default: found from the working folder)")
+        commands[name].add_argument("--data-dir", default=None, help="read the data from this folder instead of <root>/data")
+    build = commands["build"]
     build.add_argument("--force", action="store_true", help="re-execute every notebook, ignoring the cache")
     build.add_argument("--partner", default=None, help="profile only this partner (name or ISO alpha-3; comma-separated)")
     build.add_argument("--start-year", default=None)
@@ -48,19 +83,23 @@ def main(argv: list[str] | None = None) -> int:
     build.add_argument("--kinds", default=None, help="comma-separated event kinds for the timelines")
     build.add_argument("--workers", default=None, type=int)
     build.add_argument("--no-pdf", action="store_true", help="skip the PDF")
-    build.add_argument("--data-dir", default=None, help="build from another data folder (benchmarks, tests)")
+    lab = commands["lab"]
+    lab.add_argument("--port", default=None, type=int)
+    lab.add_argument("--token", default=None, help="the token Lab asks for (default: a random one, printed)")
+    lab.add_argument("--no-browser", action="store_true")
     args = parser.parse_args(argv)
-    handler = {"validate": _validate, "build": _build}[args.command]
+    handler = {"validate": _validate, "build": _build, "lab": _lab}[args.command]
     if os.environ.get("LOGISTICS_PACTS_DEBUG"):
         return handler(args)
     from .build import BuildError
     from .config import ConfigError
+    from .project import ProjectNotFound
     from .render import RenderError
     from .validate import DataValidationError
 
     try:
         return handler(args)
-    except (BuildError, ConfigError, RenderError, DataValidationError) as exc:
+    except (BuildError, ConfigError, RenderError, DataValidationError, ProjectNotFound) as exc:
         print(str(exc), file=sys.stderr)
         return 1
     except KeyboardInterrupt:

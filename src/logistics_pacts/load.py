@@ -1,36 +1,43 @@
 """Load the validated tables as typed pandas frames for the notebooks.
 
-Partial dates keep their precision: for each date column `c` the frame holds
-the text as published (`c`), the first day of the period it names (`c_start`,
-datetime64) and its precision (`c_precision`: day, month or year).
-List cells (`parties`, `countries`, `source_ids`) also come as Python lists in
-`<column>_list`.
+Which columns are dates or lists comes from data/datapackage.json. Partial dates keep
+their precision: for each date column `c` the frame holds the text as published (`c`),
+the first and last day of the period it names (`c_start`, `c_end`, datetime64) and its
+precision (`c_precision`: day, month or year). List cells (countries, source ids, ...)
+also come as Python lists in `<column>_list`.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+import datetime as dt
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
 import pandas as pd
 
 from .dates import parse_partial_date
-from .paths import DATA_DIR
-from .validate import DATE_COLUMNS, LIST_SEPARATOR, DataValidationError, validate_cached
-
-LIST_COLUMNS = ("parties", "countries", "source_ids")
+from .rules import split_list
+from .schema import DataPackage
+from .validate import DataValidationError, validate_cached, validate_data
 
 
 @dataclass(frozen=True)
 class Dataset:
-    sources: pd.DataFrame
-    agreements: pd.DataFrame
-    events: pd.DataFrame
-    claims: pd.DataFrame
+    tables: dict[str, pd.DataFrame]
+    package: DataPackage
     data_dir: Path
+    extra: dict = field(default_factory=dict)
 
-    def tables(self) -> dict[str, pd.DataFrame]:
-        return {"sources": self.sources, "agreements": self.agreements, "events": self.events, "claims": self.claims}
+    def __getattr__(self, name: str) -> pd.DataFrame:
+        tables = self.__dict__.get("tables", {})
+        if name in tables:
+            return tables[name]
+        raise AttributeError(name)
+
+    @property
+    def cutoff(self) -> dt.date:
+        """The data's own 'today' (datapackage.json 'x-cutoff')."""
+        return self.package.cutoff
 
 
 def _read_csv(path: Path) -> pd.DataFrame:
@@ -38,7 +45,7 @@ def _read_csv(path: Path) -> pd.DataFrame:
     return frame.apply(lambda column: column.str.strip())
 
 
-def _add_date_columns(frame: pd.DataFrame, columns: tuple[str, ...]) -> pd.DataFrame:
+def add_date_columns(frame: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
     for column in columns:
         parsed = [parse_partial_date(v) if v else None for v in frame[column]]
         frame[f"{column}_start"] = pd.to_datetime([p.start if p else None for p in parsed])
@@ -48,41 +55,54 @@ def _add_date_columns(frame: pd.DataFrame, columns: tuple[str, ...]) -> pd.DataF
     return frame
 
 
-def _add_list_columns(frame: pd.DataFrame) -> pd.DataFrame:
-    for column in LIST_COLUMNS:
-        if column in frame:
-            frame[f"{column}_list"] = frame[column].map(
-                lambda v: [p.strip() for p in v.split(LIST_SEPARATOR) if p.strip()])
+def add_list_columns(frame: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
+    for column in columns:
+        frame[f"{column}_list"] = frame[column].map(split_list)
     return frame
 
 
-def load_table(name: str, data_dir: Path = DATA_DIR) -> pd.DataFrame:
-    frame = _read_csv(Path(data_dir) / f"{name}.csv")
-    frame = _add_date_columns(frame, DATE_COLUMNS.get(name, ()))
-    frame = _add_list_columns(frame)
-    if name == "agreements":
-        frame["duration_years"] = pd.to_numeric(frame["duration_years"], errors="raise")
+def load_table(name: str, data_dir: Path, package: DataPackage | None = None) -> pd.DataFrame:
+    package = package or DataPackage.read(data_dir)
+    frame = _read_csv(Path(data_dir) / package.resources[name]["path"])
+    frame = add_date_columns(frame, package.date_columns(name))
+    frame = add_list_columns(frame, package.list_columns(name))
+    for column in (f["name"] for f in package.fields(name) if f.get("type") in ("number", "integer")):
+        frame[column] = pd.to_numeric(frame[column], errors="raise")
+    id_column = package.id_column(name)
+    frame = frame.set_index(id_column, drop=False)
+    if not frame.index.is_unique:
+        raise ValueError(f"{name}.csv: duplicate {id_column} values")
+    frame.index.name = None
     return frame
 
 
 @lru_cache(maxsize=4)
-def _load(data_dir: str, validate: bool) -> Dataset:
+def _load(data_dir: str, digest: str, validate: bool) -> Dataset:
     path = Path(data_dir)
     if validate:
-        problems, _ = validate_cached(path)
+        problems = _validate(path)
         if problems:
             raise DataValidationError(problems)
-    tables = {name: load_table(name, path) for name in ("sources", "agreements", "events", "claims")}
-    for name, id_column in (("sources", "source_id"), ("agreements", "agreement_id"),
-                            ("events", "event_id"), ("claims", "claim_id")):
-        frame = tables[name].set_index(id_column, drop=False)
-        if not frame.index.is_unique:
-            raise ValueError(f"{name}.csv: duplicate {id_column} values")
-        frame.index.name = None
-        tables[name] = frame
-    return Dataset(data_dir=path, **tables)
+    package = DataPackage.read(path)
+    return Dataset({name: load_table(name, path, package) for name in package.table_names}, package, path)
 
 
-def load_dataset(data_dir: Path | str = DATA_DIR, validate: bool = True) -> Dataset:
-    """All four tables, validated first (raises DataValidationError listing every problem)."""
-    return _load(str(Path(data_dir).resolve()), validate)
+def _validate(data_dir: Path) -> list:
+    """Validate, reusing the stamp a build of the enclosing project left for this exact data."""
+    from .project import Project, ProjectNotFound
+
+    try:
+        project = Project.discover(data_dir, data=data_dir)
+    except ProjectNotFound:
+        return validate_data(data_dir)
+    problems, _ = validate_cached(data_dir, project.cache, project.seeds)
+    return problems
+
+
+def load_dataset(data_dir: Path | str, validate: bool = True) -> Dataset:
+    """Every table of the data package at `data_dir`, validated first (raises
+    DataValidationError listing every problem)."""
+    from .fingerprint import data_digest
+
+    path = Path(data_dir).resolve()
+    return _load(str(path), data_digest(path), validate)  # keyed by content: an edited CSV is read again

@@ -12,6 +12,7 @@ from pathlib import Path
 HEADING = re.compile(r'<h([12]) id="([^"]*)">(.*?)</h\1>', re.S)
 ANCHOR = re.compile(r'<a class="anchor-link"[^>]*>.*?</a>', re.S)
 TAG = re.compile(r"<[^>]+>")
+TABLE_WIDTHS = re.compile(r'<table data-widths="([0-9.,]*)">(<caption>.*?</caption>)', re.S)
 
 
 class RenderError(Exception):
@@ -44,11 +45,20 @@ def _unique_ids(sections: list[tuple[str, str]]) -> tuple[list[tuple[str, str]],
     return fixed, toc
 
 
+def fixed_column_widths(body: str) -> str:
+    """Tables carry their print column widths as data-widths; the page turns them into a
+    colgroup so the PDF engine lays tables out in fixed mode (fast to paginate)."""
+    def colgroup(match: re.Match) -> str:
+        cols = "".join(f'<col style="width:{w}%"/>' for w in match.group(1).split(",") if w)
+        return f"<table>{match.group(2)}<colgroup>{cols}</colgroup>"
+    return TABLE_WIDTHS.sub(colgroup, body)
+
+
 def render_page(title: str, sections: list[tuple[str, str]], build_key: str, subtitle: str = "") -> str:
     from jinja2 import Environment
     from markupsafe import Markup
 
-    sections, toc = _unique_ids(sections)
+    sections, toc = _unique_ids([(sid, fixed_column_widths(body)) for sid, body in sections])
     environment = Environment(autoescape=True, keep_trailing_newline=True)
     template = environment.from_string(_template_text("page.html.j2"))
     return template.render(

@@ -1,12 +1,15 @@
-"""One look for every chart: Okabe–Ito colours (safe for the common forms of
-colour blindness), sizes legible when a figure is printed at page width, and
-settings that make saved files byte-for-byte reproducible."""
+"""One look for every chart: Okabe–Ito colours (safe for the common forms of colour
+blindness), sizes legible when a figure is printed at page width, and settings that make
+saved files byte-for-byte reproducible.
+
+Importing this module changes nothing global: charts draw inside `chart_style()`, a
+matplotlib rc context, so an analyst's own plots in JupyterLab keep their own settings.
+"""
 from __future__ import annotations
 
-import matplotlib
+import contextlib
 
-matplotlib.use("Agg", force=False)
-import matplotlib.pyplot as plt  # noqa: E402
+import matplotlib
 
 # Okabe & Ito (2008), "Color Universal Design". Black is kept for text.
 OKABE_ITO = {
@@ -21,27 +24,9 @@ OKABE_ITO = {
     "black": "#000000",
 }
 CYCLE = [OKABE_ITO[k] for k in ("blue", "orange", "bluish_green", "vermillion", "reddish_purple", "sky_blue", "yellow", "grey")]
-
-EVENT_KIND_COLOURS = {
-    "agreement_milestone": OKABE_ITO["vermillion"],
-    "declaration": OKABE_ITO["blue"],
-    "summit": OKABE_ITO["orange"],
-    "two_plus_two": OKABE_ITO["reddish_purple"],
-    "ministerial": OKABE_ITO["sky_blue"],
-    "dialogue": OKABE_ITO["grey"],
-    "exercise": OKABE_ITO["bluish_green"],
-    "context": OKABE_ITO["black"],
-}
-EVENT_KIND_LABELS = {
-    "agreement_milestone": "Agreement milestone",
-    "declaration": "Declaration",
-    "summit": "Leaders' summit",
-    "two_plus_two": "2+2 ministerial",
-    "ministerial": "Ministerial",
-    "dialogue": "Officials' dialogue",
-    "exercise": "Exercise",
-    "context": "Context",
-}
+# Event kinds take these colours in the order data/datapackage.json lists the kinds.
+KIND_PALETTE = [OKABE_ITO[k] for k in ("vermillion", "blue", "orange", "reddish_purple", "sky_blue", "grey",
+                                       "bluish_green", "black", "yellow")]
 PHASE_COLOURS = {
     "negotiation": OKABE_ITO["sky_blue"],
     "signed": OKABE_ITO["orange"],
@@ -73,8 +58,23 @@ PNG_METADATA = {"Software": None}
 SVG_METADATA = {"Date": None, "Creator": None}
 
 
-def apply_style() -> None:
-    plt.rcParams.update(RC)
+@contextlib.contextmanager
+def chart_style():
+    """The report's matplotlib settings for the duration of a `with` block only. Only the
+    settings in RC are restored afterwards: matplotlib.rc_context would also undo what the
+    backend sets up meanwhile (JupyterLab's inline backend switches interactive mode on when
+    the first figure is made), and an analyst's own plots would then stop showing."""
+    saved = {key: matplotlib.rcParams[key] for key in RC}
+    matplotlib.rcParams.update(RC)
+    try:
+        yield
+    finally:
+        matplotlib.rcParams.update(saved)
+
+
+def kind_colours(kinds: list[str]) -> dict[str, str]:
+    """A colour for each event kind, by its position in the data package's list of kinds."""
+    return {kind: KIND_PALETTE[i % len(KIND_PALETTE)] for i, kind in enumerate(kinds)}
 
 
 def plain_text(text: object) -> str:

@@ -1,0 +1,339 @@
+"""Rules that span columns and tables, one small named function each.
+
+Every rule takes the tables read so far (`Tables`) and yields `Problem`s naming the file,
+the CSV line, the column and the value. Which columns are dates, lists, country codes or
+references to another table comes from data/datapackage.json, never from code.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+from typing import Callable, Iterator
+
+from .dates import PartialDate, PartialDateError, may_precede, parse_partial_date
+from .schema import LIST_SEPARATOR, DataPackage
+
+NETWORK_SUBJECT = "network-"  # claims about a country's whole network, e.g. which partners it has
+
+
+@dataclass(frozen=True, order=True)
+class Problem:
+    file: str
+    row: int
+    column: str
+    value: str
+    message: str
+
+    def __str__(self) -> str:
+        where = f"{self.file}:{self.row}:"
+        if self.column:
+            shown = self.value if len(self.value) <= 80 else self.value[:77] + "..."
+            return f"{where} column '{self.column}' value '{shown}': {self.message}"
+        return f"{where} {self.message}"
+
+
+@dataclass
+class Table:
+    """A CSV file read as text: rows as dicts, each with the line it starts on."""
+    name: str
+    path: Path
+    label: str
+    header: list[str] = field(default_factory=list)
+    rows: list[dict[str, str]] = field(default_factory=list)
+    lines: list[int] = field(default_factory=list)
+    usable: bool = False
+
+    def records(self) -> Iterator[tuple[dict[str, str], int]]:
+        return zip(self.rows, self.lines)
+
+    def problem(self, line: int, column: str, value: str, message: str) -> Problem:
+        return Problem(self.label, line, column, value, message)
+
+
+def split_list(value: str) -> list[str]:
+    return [part.strip() for part in (value or "").split(LIST_SEPARATOR) if part.strip()]
+
+
+@dataclass
+class Tables:
+    """What every rule sees: the usable tables, the descriptor and the data's cut-off."""
+    tables: dict[str, Table]
+    package: DataPackage
+    cutoff: dt.date
+    seeds_dir: Path | None = None
+
+    def get(self, name: str) -> Table | None:
+        return self.tables.get(name)
+
+    def __contains__(self, name: str) -> bool:
+        return name in self.tables
+
+    @cached_property
+    def ids(self) -> dict[str, set[str]]:
+        """Ids of every table (first occurrence wins; duplicates are a rule of their own)."""
+        found = {}
+        for name, table in self.tables.items():
+            column = self.package.id_column(name)
+            found[name] = {row.get(column, "").strip() for row in table.rows} - {""}
+        return found
+
+    @cached_property
+    def dates(self) -> dict[tuple[str, int, str], PartialDate]:
+        """Every date cell that parses, by (table, line, column)."""
+        parsed = {}
+        for name, table in self.tables.items():
+            for row, line in table.records():
+                for column in self.package.date_columns(name):
+                    try:
+                        if row.get(column, "").strip():
+                            parsed[(name, line, column)] = parse_partial_date(row[column])
+                    except PartialDateError:
+                        pass
+        return parsed
+
+
+Rule = Callable[[Tables], Iterator[Problem]]
+RULES: list[Rule] = []
+
+
+def rule(function: Rule) -> Rule:
+    RULES.append(function)
+    return function
+
+
+# --------------------------------------------------------------------------- ids and dates
+
+@rule
+def ids_are_unique(data: Tables) -> Iterator[Problem]:
+    for name, table in data.tables.items():
+        column = data.package.id_column(name)
+        seen: dict[str, int] = {}
+        for row, line in table.records():
+            key = row.get(column, "").strip()
+            if key and key in seen:
+                yield table.problem(line, column, key, f"duplicate id; it is already used on line {seen[key]}")
+            elif key:
+                seen[key] = line
+
+
+@rule
+def dates_are_partial_dates(data: Tables) -> Iterator[Problem]:
+    for name, table in data.tables.items():
+        for row, line in table.records():
+            for column in data.package.date_columns(name):
+                value = row.get(column, "").strip()
+                if value:
+                    try:
+                        parse_partial_date(value)
+                    except PartialDateError as exc:
+                        yield table.problem(line, column, value, f"is {exc}")
+
+
+@rule
+def dates_are_not_after_the_cutoff(data: Tables) -> Iterator[Problem]:
+    for (name, line, column), parsed in data.dates.items():
+        if parsed.start > data.cutoff:
+            row = data.tables[name].rows[data.tables[name].lines.index(line)]
+            yield data.tables[name].problem(
+                line, column, row[column],
+                f"is after the data's cut-off date ({data.cutoff.isoformat()}, 'x-cutoff' in datapackage.json); "
+                "record only what had happened by then")
+
+
+def _out_of_order(data: Tables, table_name: str, first: str, second: str, message: str) -> Iterator[Problem]:
+    table = data.get(table_name)
+    if table is None:
+        return
+    for row, line in table.records():
+        a, b = data.dates.get((table_name, line, first)), data.dates.get((table_name, line, second))
+        if a and b and not may_precede(a, b):
+            yield table.problem(line, second, row[second], message.format(first=first, value=row[first]))
+
+
+@rule
+def entry_into_force_follows_signature(data: Tables) -> Iterator[Problem]:
+    yield from _out_of_order(data, "agreements", "signed_date", "in_force_date",
+                             "entry into force is before signature ({first} is '{value}'); expected a date on or after it")
+
+
+@rule
+def signature_follows_negotiations(data: Tables) -> Iterator[Problem]:
+    yield from _out_of_order(data, "agreements", "negotiations_started", "signed_date",
+                             "signature is before negotiations started ({first} is '{value}'); expected a date on or after it")
+
+
+@rule
+def events_end_after_they_start(data: Tables) -> Iterator[Problem]:
+    yield from _out_of_order(data, "events", "date", "end_date",
+                             "the event ends before it starts ({first} is '{value}'); expected an end on or after the start")
+
+
+# --------------------------------------------------------------------------- agreements
+
+@rule
+def status_agrees_with_entry_into_force(data: Tables) -> Iterator[Problem]:
+    table = data.get("agreements")
+    for row, line in table.records() if table else ():
+        if row.get("in_force_date") and row.get("status") in ("signed", "under_negotiation"):
+            yield table.problem(line, "status", row["status"],
+                                "the row has an in_force_date, so the status cannot be 'signed' or 'under_negotiation'; "
+                                "expected in_force, superseded or expired")
+
+
+@rule
+def signed_agreements_have_a_signing_date(data: Tables) -> Iterator[Problem]:
+    table = data.get("agreements")
+    for row, line in table.records() if table else ():
+        if row.get("status") not in ("under_negotiation", "unknown") and not row.get("signed_date"):
+            yield table.problem(line, "signed_date", "",
+                                f"is empty but the status is '{row.get('status')}'; give the signing date at the precision known")
+
+
+@rule
+def agreements_have_two_parties(data: Tables) -> Iterator[Problem]:
+    table = data.get("agreements")
+    for row, line in table.records() if table else ():
+        for column in data.package.country_columns("agreements"):
+            if len(split_list(row.get(column, ""))) < 2:
+                yield table.problem(line, column, row.get(column, ""), "an agreement needs at least two parties")
+
+
+# --------------------------------------------------------------------------- events
+
+@rule
+def milestones_name_their_agreement(data: Tables) -> Iterator[Problem]:
+    table = data.get("events")
+    for row, line in table.records() if table else ():
+        if row.get("agreement_id"):
+            continue
+        if row.get("kind") == "agreement_milestone":
+            yield table.problem(line, "agreement_id", "",
+                                "is empty but kind is 'agreement_milestone'; name the agreement the milestone belongs to")
+        elif row.get("milestone"):
+            yield table.problem(line, "agreement_id", "", f"is empty but milestone is '{row['milestone']}'; name the agreement")
+
+
+MILESTONE_COLUMNS = {"signed": "signed_date", "in_force": "in_force_date", "negotiations_started": "negotiations_started"}
+
+
+@rule
+def milestone_dates_match_their_agreement(data: Tables) -> Iterator[Problem]:
+    """A milestone event carries the same value, at the same precision, as its agreement's own date."""
+    if "agreements" not in data or "events" not in data:
+        return
+    agreements = {row["agreement_id"]: row for row in data.tables["agreements"].rows}
+    table = data.tables["events"]
+    for row, line in table.records():
+        agreement = agreements.get(row.get("agreement_id", ""))
+        column = MILESTONE_COLUMNS.get(row.get("milestone", ""))
+        if agreement and column and agreement.get(column) and agreement[column] != row.get("date"):
+            yield table.problem(line, "date", row.get("date", ""),
+                                f"disagrees with agreements.csv {column} '{agreement[column]}' for '{row['agreement_id']}'; "
+                                "use the same value and precision, and record any conflict in claims.csv")
+
+
+# --------------------------------------------------------------------------- countries and references
+
+@rule
+def country_codes_are_iso(data: Tables) -> Iterator[Problem]:
+    import pycountry
+
+    for name, table in data.tables.items():
+        for column in data.package.country_columns(name):
+            for row, line in table.records():
+                for code in split_list(row.get(column, "")):
+                    if pycountry.countries.get(alpha_3=code) is None:
+                        yield table.problem(line, column, code, "is not an ISO 3166-1 alpha-3 country code (e.g. IND, JPN, USA)")
+
+
+@rule
+def countries_are_listed_once(data: Tables) -> Iterator[Problem]:
+    for name, table in data.tables.items():
+        for column in data.package.country_columns(name):
+            for row, line in table.records():
+                codes = split_list(row.get(column, ""))
+                if len(set(codes)) != len(codes):
+                    yield table.problem(line, column, row[column], "lists a country more than once")
+
+
+@rule
+def rows_cite_a_source(data: Tables) -> Iterator[Problem]:
+    for name, table in data.tables.items():
+        if "source_ids" not in data.package.column_names(name):
+            continue
+        for row, line in table.records():
+            if not split_list(row.get("source_ids", "")):
+                yield table.problem(line, "source_ids", "", "every row must cite at least one source from sources.csv")
+
+
+@rule
+def references_exist(data: Tables) -> Iterator[Problem]:
+    """Every id in a column that refers to another table (lists included) is an id of that table."""
+    for name, table in data.tables.items():
+        for column, target, is_list in data.package.references(name):
+            if target not in data:
+                continue
+            known = data.ids[target]
+            id_column = data.package.id_column(target)
+            for row, line in table.records():
+                values = split_list(row.get(column, "")) if is_list else [row.get(column, "").strip()]
+                for value in values:
+                    if value and value not in known:
+                        yield table.problem(line, column, value, f"is not a{'n' if id_column[0] in 'aeiou' else ''} "
+                                                                 f"{id_column} in {target}.csv")
+
+
+@rule
+def date_sources_are_among_the_row_sources(data: Tables) -> Iterator[Problem]:
+    """The source named for a date is one of the row's own sources, and the date it vouches for is given."""
+    for name, table in data.tables.items():
+        for column, date_column in data.package.date_sources(name).items():
+            for row, line in table.records():
+                named = row.get(column, "").strip()
+                if not named:
+                    continue
+                if named not in split_list(row.get("source_ids", "")):
+                    yield table.problem(line, column, named, "is not among the row's source_ids; the source that states "
+                                                             f"the {date_column.replace('_', ' ')} must be cited by the row")
+                if not row.get(date_column, "").strip():
+                    yield table.problem(line, column, named, f"names a source for {date_column}, which is empty")
+
+
+@rule
+def claims_are_about_something_recorded(data: Tables) -> Iterator[Problem]:
+    import pycountry
+
+    table = data.get("claims")
+    if table is None:
+        return
+    known = set().union(*(data.ids.get(name, set()) for name in data.tables if name != "claims"))
+    for row, line in table.records():
+        subject = row.get("subject_id", "")
+        if subject.startswith(NETWORK_SUBJECT):
+            code = subject[len(NETWORK_SUBJECT):].upper()
+            if pycountry.countries.get(alpha_3=code) is None:
+                yield table.problem(line, "subject_id", subject,
+                                    "a network subject must name a country: 'network-' and an alpha-3 code, e.g. network-ind")
+        elif subject and known and subject not in known:
+            yield table.problem(line, "subject_id", subject, "is not an id of another table "
+                                "(or network-<alpha-3> for a country's network as a whole)")
+
+
+@rule
+def seed_files_exist(data: Tables) -> Iterator[Problem]:
+    table = data.get("sources")
+    if table is None or data.seeds_dir is None or not data.seeds_dir.is_dir():
+        return
+    for row, line in table.records():
+        seed = row.get("seed_file", "").strip()
+        if seed and not (data.seeds_dir / seed).is_file():
+            yield table.problem(line, "seed_file", seed, f"no such file in the seeds folder {data.seeds_dir}")
+
+
+def run_rules(data: Tables, rules: list[Rule] | None = None) -> list[Problem]:
+    problems: list[Problem] = []
+    for check in rules or RULES:
+        problems.extend(check(data))
+    return problems

@@ -1,0 +1,205 @@
+"""JupyterLab as analysts meet it: Lab started the way `make lab` starts it (127.0.0.1, a
+token, the project kernel) on a private copy of the project, driven in Debian's Chromium by
+Playwright. Every notebook is opened and run through the UI (Run > Run All Cells); the
+project kernel must run every cell without error output and show the expected figures and
+tables inline. One test edits a filter and re-runs; one checks an analyst's own plot shows.
+Set LAB_SCREENSHOTS=<folder> to keep a screenshot of every notebook."""
+from __future__ import annotations
+
+import os
+import secrets
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+import requests
+
+from browser import open_browser
+from conftest import ROOT, make_project
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
+# Notebook: (figures shown inline, tables shown) when run with its defaults.
+EXPECTED = {
+    "01-key-findings.ipynb": (0, 1),
+    "02-india-japan-timeline.ipynb": (1, 2),
+    "03-india-network.ipynb": (1, 2),
+    "04-japan-acsa-network.ipynb": (3, 2),
+    "05-operationalisation.ipynb": (1, 2),
+    "06-sources-and-conflicts.ipynb": (1, 2),
+    "07-methods-appendix.ipynb": (0, 2),
+    "partner_profile.ipynb": (1, 3),
+}
+IDLE_AND_DONE = """() => {
+  const prompts = [...document.querySelectorAll('.jp-Notebook .jp-CodeCell .jp-InputPrompt')].map(p => p.textContent.trim());
+  const status = document.querySelector('.jp-Notebook-ExecutionIndicator')?.getAttribute('data-status');
+  return status === 'idle' && prompts.length > 0 && prompts.every(p => /^\\[\\d+\\]:$/.test(p));
+}"""
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def lab(tmp_path_factory):
+    """`python -m logistics_pacts lab` (what `make lab` runs) on a copy of the project."""
+    root = make_project(tmp_path_factory.mktemp("lab"), config=None)
+    token, port = secrets.token_hex(16), free_port()
+    state = tmp_path_factory.mktemp("jupyter-state")  # no workspace or settings from an earlier session
+    settings = state / "settings" / "@jupyterlab" / "apputils-extension"
+    settings.mkdir(parents=True)
+    (settings / "notification.jupyterlab-settings").write_text('{"fetchNews": "false"}')
+    env = dict(os.environ, JUPYTER_RUNTIME_DIR=str(state / "runtime"), JUPYTERLAB_WORKSPACES_DIR=str(state / "workspaces"),
+               JUPYTERLAB_SETTINGS_DIR=str(state / "settings"))
+    process = subprocess.Popen([sys.executable, "-m", "logistics_pacts", "lab", "--root", str(root), "--port", str(port),
+                                "--token", token, "--no-browser"], env=env, cwd=root,
+                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 90
+    while time.monotonic() < deadline and process.poll() is None:
+        try:
+            if requests.get(f"{base}/api/status", headers={"Authorization": f"token {token}"}, timeout=2).ok:
+                break
+        except requests.ConnectionError:
+            time.sleep(0.3)
+    else:
+        process.kill()
+        pytest.fail("JupyterLab did not start: " + process.stderr.read()[-2000:])
+    yield root, base, token
+    process.terminate()
+    try:
+        process.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        process.kill()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    with open_browser() as browser:
+        yield browser
+
+
+def open_notebook(browser, lab, name: str):
+    _, base, token = lab
+    page = browser.new_page(viewport={"width": 1400, "height": 1000})
+    page.goto(f"{base}/lab/tree/{name}?reset&token={token}")
+    page.wait_for_selector(".jp-Notebook .jp-Cell", timeout=90_000)
+    page.wait_for_function("() => document.querySelector('.jp-Notebook-ExecutionIndicator')?.getAttribute('data-status') === 'idle'"
+                           " && (document.querySelector('.jp-Toolbar-kernelName')?.textContent || '').trim() !== 'No Kernel'",
+                           timeout=90_000)
+    return page
+
+
+def run_all(page) -> None:
+    page.get_by_role("menuitem", name="Run", exact=True).click()
+    page.get_by_role("menuitem", name="Run All Cells", exact=True).click()
+    page.wait_for_timeout(500)
+    page.wait_for_function(IDLE_AND_DONE, timeout=180_000)
+
+
+def count(page, selector: str) -> int:
+    return page.evaluate(f"document.querySelectorAll({selector!r}).length")
+
+
+def screenshot(page, name: str, target: str = ".jp-OutputArea-output img, .jp-OutputArea-output table") -> None:
+    folder = os.environ.get("LAB_SCREENSHOTS")
+    if folder:
+        Path(folder).mkdir(parents=True, exist_ok=True)
+        page.evaluate(f"[...document.querySelectorAll({target!r})].at(-1 if {target!r}.includes('last') else 0)?.scrollIntoView()")
+        page.screenshot(path=str(Path(folder) / f"{Path(name).stem}.png"))
+
+
+def test_the_token_is_required(lab):
+    _, base, _ = lab
+    assert requests.get(f"{base}/api/contents", timeout=10).status_code == 403
+
+
+@pytest.mark.parametrize("name", sorted(EXPECTED))
+def test_every_notebook_runs_in_lab_and_shows_its_charts_inline(browser, lab, name):
+    root = lab[0]
+    page = open_notebook(browser, lab, name)
+    try:
+        assert page.inner_text(".jp-Toolbar-kernelName").strip() == "Python (logistics-pacts)"
+        run_all(page)
+        errors = page.eval_on_selector_all(".jp-OutputArea-output[data-mime-type='application/vnd.jupyter.stderr']",
+                                           "nodes => nodes.map(n => n.innerText.slice(0, 500))")
+        assert errors == [], errors
+        figures, tables = EXPECTED[name]
+        assert count(page, ".jp-OutputArea-output figure.chart img") == figures
+        assert count(page, ".jp-OutputArea-output figure.table table") == tables
+        if figures:
+            width = page.evaluate("document.querySelector('.jp-OutputArea-output figure.chart img').getBoundingClientRect().width")
+            assert width > 300, "the chart is shown inline at a readable size"
+        screenshot(page, name)
+    finally:
+        page.close()
+    assert not (root / "report").exists() and not (root / "figures").exists(), "a run in Lab wrote into the report's outputs"
+    assert (root / ".scratch").is_dir() or figures == tables == 0
+
+
+def cell_editor(page, index: int, has_text: bool = True):
+    """The editor of the index-th code cell, scrolled into view: Lab renders the editors of
+    visible cells only, so wait until this one shows its text."""
+    cell = page.locator(".jp-Notebook .jp-CodeCell").nth(index)
+    editor = cell.locator(".cm-content")
+    deadline = time.monotonic() + 15
+    while True:
+        cell.scroll_into_view_if_needed()
+        page.wait_for_timeout(250)
+        if not has_text or editor.inner_text().strip() or time.monotonic() > deadline:
+            return editor
+
+
+def set_cell_source(page, index: int, source: str, has_text: bool = True) -> None:
+    editor = cell_editor(page, index, has_text)
+    editor.click()
+    page.keyboard.press("Control+a")
+    page.keyboard.insert_text(source)
+
+
+def timeline_alt(page) -> str:
+    return page.get_attribute(".jp-OutputArea-output figure.chart img", "alt")
+
+
+def test_editing_a_filter_and_re_running_changes_the_output(browser, lab):
+    page = open_notebook(browser, lab, "02-india-japan-timeline.ipynb")
+    try:
+        run_all(page)
+        before = timeline_alt(page)
+        assert "from 2000 to 2026" in before
+        source = cell_editor(page, 0).inner_text()
+        assert "start_year = 2000" in source
+        set_cell_source(page, 0, source.replace("start_year = 2000", "start_year = 2015").replace("event_kinds = None", 'event_kinds = ["exercise"]'))
+        page.keyboard.press("Escape")
+        run_all(page)
+        after = timeline_alt(page)
+        assert "from 2015 to 2026" in after and after != before
+        assert "summit" not in after.split("lane per kind")[-1].lower() and "exercise" in after
+    finally:
+        page.close()
+
+
+def test_an_analysts_own_plot_shows_inline(browser, lab):
+    page = open_notebook(browser, lab, "03-india-network.ipynb")
+    try:
+        run_all(page)
+        last = page.locator(".jp-Notebook .jp-Cell").last
+        last.click()
+        page.keyboard.press("Escape")
+        page.keyboard.press("b")  # a new cell below
+        set_cell_source(page, count(page, ".jp-Notebook .jp-CodeCell") - 1,
+                        "import matplotlib.pyplot as plt\nplt.plot([1, 3, 2])\nprint(plt.get_backend())", has_text=False)
+        page.keyboard.press("Control+Enter")  # run this cell in place
+        page.wait_for_function(IDLE_AND_DONE, timeout=60_000)
+        cell = page.locator(".jp-Notebook .jp-CodeCell").last
+        cell.locator(".jp-OutputArea-output img").wait_for(timeout=15_000)
+        screenshot(page, "own-plot", ".jp-Notebook .jp-CodeCell:last-child")
+        assert "inline" in cell.locator(".jp-OutputArea-output").first.inner_text()
+    finally:
+        page.close()

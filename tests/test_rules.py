@@ -1,0 +1,114 @@
+"""Each cross-table rule on its own, on a few hand-made rows: one that passes, one that fails."""
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+
+from conftest import ROOT
+from logistics_pacts import rules
+from logistics_pacts.rules import Table, Tables
+from logistics_pacts.schema import DataPackage
+
+PACKAGE = DataPackage.read(ROOT / "data")
+CUTOFF = dt.date(2026, 10, 31)
+
+
+def table(name: str, *rows: dict) -> Table:
+    columns = PACKAGE.column_names(name)
+    full = [{c: row.get(c, "") for c in columns} for row in rows]
+    return Table(name, Path(f"{name}.csv"), f"{name}.csv", columns, full, list(range(2, len(full) + 2)), True)
+
+
+SOURCE = {"source_id": "src-a", "publisher": "P", "title": "T", "kind": "official", "reliability": "high",
+          "accessed": "2026-11-22", "checked": "x"}
+AGREEMENT = {"agreement_id": "ind-jpn-x-2020", "parties": "IND;JPN", "name": "N", "short_name": "S",
+             "kind": "logistics_support", "status": "in_force", "signed_date": "2020-09-09", "in_force_date": "2021-07",
+             "source_ids": "src-a"}
+EVENT = {"event_id": "e1", "date": "2020-09-09", "kind": "agreement_milestone", "countries": "IND;JPN", "title": "t",
+         "agreement_id": "ind-jpn-x-2020", "milestone": "signed", "source_ids": "src-a"}
+
+
+def check(rule, **tables) -> list[rules.Problem]:
+    tables.setdefault("sources", table("sources", SOURCE))
+    return list(rule(Tables(tables, PACKAGE, CUTOFF)))
+
+
+def with_(row: dict, **changes) -> dict:
+    return {**row, **changes}
+
+
+CASES = [
+    # rule, good tables, bad tables, column the problem names, words in its message
+    (rules.ids_are_unique, {"agreements": [AGREEMENT]}, {"agreements": [AGREEMENT, AGREEMENT]},
+     "agreement_id", "already used on line 2"),
+    (rules.dates_are_partial_dates, {"agreements": [AGREEMENT]}, {"agreements": [with_(AGREEMENT, signed_date="2020-02-30")]},
+     "signed_date", "not a real calendar date"),
+    (rules.dates_are_not_after_the_cutoff, {"agreements": [AGREEMENT]},
+     {"agreements": [with_(AGREEMENT, in_force_date="2026-11")]}, "in_force_date", "cut-off"),
+    (rules.entry_into_force_follows_signature, {"agreements": [AGREEMENT]},
+     {"agreements": [with_(AGREEMENT, in_force_date="2019")]}, "in_force_date", "before signature"),
+    (rules.signature_follows_negotiations, {"agreements": [with_(AGREEMENT, negotiations_started="2020")]},
+     {"agreements": [with_(AGREEMENT, negotiations_started="2021-01")]}, "signed_date", "before negotiations"),
+    (rules.events_end_after_they_start, {"events": [with_(EVENT, end_date="2020-09")]},
+     {"events": [with_(EVENT, end_date="2020-08-31")]}, "end_date", "ends before it starts"),
+    (rules.status_agrees_with_entry_into_force, {"agreements": [AGREEMENT]},
+     {"agreements": [with_(AGREEMENT, status="signed")]}, "status", "cannot be 'signed'"),
+    (rules.signed_agreements_have_a_signing_date, {"agreements": [AGREEMENT]},
+     {"agreements": [with_(AGREEMENT, signed_date="", in_force_date="")]}, "signed_date", "give the signing date"),
+    (rules.agreements_have_two_parties, {"agreements": [AGREEMENT]}, {"agreements": [with_(AGREEMENT, parties="IND")]},
+     "parties", "at least two parties"),
+    (rules.milestones_name_their_agreement, {"events": [EVENT]}, {"events": [with_(EVENT, agreement_id="")]},
+     "agreement_id", "name the agreement"),
+    (rules.milestone_dates_match_their_agreement, {"agreements": [AGREEMENT], "events": [EVENT]},
+     {"agreements": [AGREEMENT], "events": [with_(EVENT, date="2020-09")]}, "date", "disagrees with agreements.csv"),
+    (rules.country_codes_are_iso, {"events": [EVENT]}, {"events": [with_(EVENT, countries="IND;XXX")]},
+     "countries", "not an ISO 3166-1"),
+    (rules.countries_are_listed_once, {"events": [EVENT]}, {"events": [with_(EVENT, countries="IND;JPN;IND")]},
+     "countries", "more than once"),
+    (rules.rows_cite_a_source, {"events": [EVENT]}, {"events": [with_(EVENT, source_ids="")]},
+     "source_ids", "at least one source"),
+    (rules.references_exist, {"agreements": [AGREEMENT], "events": [EVENT]},
+     {"agreements": [AGREEMENT], "events": [with_(EVENT, agreement_id="nope")]}, "agreement_id", "is not an agreement_id"),
+    (rules.claims_are_about_something_recorded,
+     {"claims": [{"claim_id": "c", "subject_id": "network-ind", "attribute": "a", "value": "v", "source_id": "src-a",
+                  "verdict": "supported", "note": "n"}]},
+     {"claims": [{"claim_id": "c", "subject_id": "network-xx", "attribute": "a", "value": "v", "source_id": "src-a",
+                  "verdict": "supported", "note": "n"}]}, "subject_id", "network subject"),
+]
+
+
+@pytest.mark.parametrize("rule,good,bad,column,words", CASES, ids=[c[0].__name__ for c in CASES])
+def test_rule_alone(rule, good, bad, column, words):
+    assert check(rule, **{name: table(name, *rows) for name, rows in good.items()}) == []
+    found = check(rule, **{name: table(name, *rows) for name, rows in bad.items()})
+    assert found and all(p.column == column for p in found) and any(words in p.message for p in found), found
+
+
+def test_every_rule_has_a_test_of_its_own():
+    tested = {case[0] for case in CASES} | {rules.seed_files_exist, rules.date_sources_are_among_the_row_sources}
+    assert set(rules.RULES) <= tested, {r.__name__ for r in set(rules.RULES) - tested}
+
+
+def test_seed_files_exist(tmp_path):
+    (tmp_path / "seed.txt").write_text("x")
+    sources = lambda seed: table("sources", with_(SOURCE, seed_file=seed))  # noqa: E731
+    assert list(rules.seed_files_exist(Tables({"sources": sources("seed.txt")}, PACKAGE, CUTOFF, tmp_path))) == []
+    found = list(rules.seed_files_exist(Tables({"sources": sources("gone.txt")}, PACKAGE, CUTOFF, tmp_path)))
+    assert found and found[0].column == "seed_file"
+
+
+def test_a_date_source_must_be_one_of_the_row_sources():
+    descriptor = {"resources": [{"name": "events", "path": "events.csv", "schema": {"primaryKey": ["event_id"], "fields": [
+        {"name": "event_id"}, {"name": "date", "x-role": "partial-date"},
+        {"name": "date_source_id", "x-date-source-of": "date", "x-references": "sources"},
+        {"name": "source_ids", "x-list": True}]}}]}
+    package = DataPackage(descriptor, Path("datapackage.json"))
+    events = Table("events", Path("events.csv"), "events.csv", ["event_id", "date", "date_source_id", "source_ids"],
+                   [{"event_id": "a", "date": "2020", "date_source_id": "s1", "source_ids": "s1;s2"},
+                    {"event_id": "b", "date": "2020", "date_source_id": "s3", "source_ids": "s1"},
+                    {"event_id": "c", "date": "", "date_source_id": "s1", "source_ids": "s1"}], [2, 3, 4], True)
+    found = list(rules.date_sources_are_among_the_row_sources(Tables({"events": events}, package, CUTOFF)))
+    assert [(p.row, p.value) for p in found] == [(3, "s3"), (4, "s1")]
+    assert "not among the row's source_ids" in found[0].message and "empty" in found[1].message

@@ -1,0 +1,184 @@
+"""Fast tests of the package's pure functions: partial-date arithmetic, timeline label
+placement, table widths and cutting, source notes, partner names, the descriptor's column
+roles, the build's notebook fingerprint, and that importing the package changes nothing global."""
+from __future__ import annotations
+
+import datetime as dt
+import json
+import subprocess
+import sys
+
+import pandas as pd
+import pytest
+
+from conftest import ROOT
+from logistics_pacts import analysis, charts, display
+from logistics_pacts.countries import PartnerNameError, resolve_partner
+from logistics_pacts.load import add_date_columns
+from logistics_pacts.schema import DataPackage
+
+
+def frame_of_dates(**columns) -> pd.DataFrame:
+    return add_date_columns(pd.DataFrame(columns), list(columns))
+
+
+def test_months_between_partial_dates():
+    frame = frame_of_dates(a=["2018-10-29", "2018-10", "2018", "2020-01-01"], b=["2020-09-09", "2020-09", "2020-09-09", "2020-01-31"])
+    months = analysis.months_between(frame, "a", "b")
+    assert months.iloc[0] == 22 and months.iloc[1] == 23  # 681 and 700 days
+    assert pd.isna(months.iloc[2]), "a date known only to the year gives no month count"
+    assert months.iloc[3] == 1
+
+
+@pytest.mark.parametrize("count", [1, 5, 40])
+def test_timeline_labels_never_overlap(count):
+    positions = [i * 10.0 for i in range(count)]
+    widths = [120.0] * count  # every label far wider than the gap between stems
+    levels = charts._assign_levels(positions, widths, right_edge=positions[-1] + 50)
+    spans = {}
+    for x, width, level in zip(positions, widths, levels):
+        spans.setdefault(level, []).append(charts._label_span(x, width, positions[-1] + 50))
+    for placed in spans.values():
+        placed.sort()
+        assert all(a[1] <= b[0] for a, b in zip(placed, placed[1:])), placed
+
+
+def test_labels_near_the_right_edge_turn_left():
+    assert charts._label_span(95, 20, right_edge=100) == (75, 95)
+    assert charts._label_span(10, 20, right_edge=100) == (10, 30)
+
+
+def test_column_widths_respect_the_longest_header_word_and_sum_to_100():
+    frame = pd.DataFrame({"Partner": ["Japan", "France"], "Agreement on reciprocal things": ["x" * 200, "y"], "In force": ["", ""]})
+    widths = display.column_widths(frame, list(frame.columns))
+    assert abs(sum(widths) - 100) < 0.5
+    assert widths[0] > 5 and widths[1] > widths[0] and widths[2] > 5
+
+
+def test_cut_table_keeps_the_head_and_names_the_csv():
+    frame = pd.DataFrame({"a": range(250)})
+    shown, note = display.cut_table(frame, "Source: x.", "sources", max_rows=200)
+    assert len(shown) == 200 and "first 200 of 250 rows" in note and "figures/tables/sources.csv" in note
+    same, note = display.cut_table(frame.head(3), "Source: x.", "sources")
+    assert len(same) == 3 and note == "Source: x."
+
+
+class FakeDataset:
+    sources = pd.DataFrame({"publisher": ["MOFA", "MOFA", "PIB", "Kyodo"]}, index=["a", "b", "c", "d"])
+
+
+def test_source_notes_count_documents_and_publishers():
+    note = display.source_note(FakeDataset, [["a", "b"], "c;a"])
+    assert note.startswith("Source: 3 documents") and "MOFA (3)" in note and "PIB (1)" in note
+    assert display.source_note(FakeDataset, []) == "Source: project dataset."
+
+
+def test_tables_escape_and_align_for_lab():
+    html = display.table_html(pd.DataFrame({"Name": ["<b>x</b>"], "Count": [3]}), "Cap", "Note", "t", numeric=("Count",))
+    assert "&lt;b&gt;x&lt;/b&gt;" in html and "<b>x" not in html
+    assert '<td style="text-align:left">' in html and 'class="num" style="text-align:right"' in html
+    assert 'data-widths="' in html and "<colgroup>" not in html, "print widths must not squeeze the table in Lab"
+
+
+def test_the_report_turns_widths_into_a_fixed_layout():
+    from logistics_pacts.render import fixed_column_widths
+
+    html = display.table_html(pd.DataFrame({"A": ["x"], "B": ["y"]}), "Cap", "Note", "t")
+    fixed = fixed_column_widths(html)
+    assert "<caption>Cap</caption><colgroup><col style=" in fixed and "data-widths" not in fixed
+
+
+def test_figure_caption_and_source_note_are_separate_lines():
+    html = display.figure_html(b"png", "f", "A caption", "alt text", "Source: x.")
+    assert '<p class="caption">A caption</p><p class="source-note">Source: x.</p>' in html
+
+
+@pytest.mark.parametrize("name,code", [("Korea", "KOR"), ("south korea", "KOR"), ("AUS", "AUS"), ("australia", "AUS"),
+                                       ("UK", "GBR"), ("Vietnam", "VNM"), ("Russia", "RUS"), ("United States", "USA")])
+def test_partner_names_resolve_as_readers_mean_them(name, code):
+    assert resolve_partner(name) == code
+
+
+def test_ambiguous_and_unknown_partner_names_are_errors_listing_matches():
+    with pytest.raises(PartnerNameError, match="matches more than one country: .*VGB.*VIR"):
+        resolve_partner("Virgin")
+    with pytest.raises(PartnerNameError, match="not a country name"):
+        resolve_partner("Atlantis")
+
+
+def test_column_roles_come_from_the_descriptor():
+    package = DataPackage.read(ROOT / "data")
+    assert package.date_columns("events")[:2] == ["date", "end_date"]
+    assert "countries" in package.country_columns("events") and "parties" in package.country_columns("agreements")
+    assert "source_ids" in package.list_columns("agreements")
+    assert package.labels("events", "kind")["two_plus_two"] == "2+2 ministerial"
+    assert list(package.labels("events", "kind")) == package.enum("events", "kind")
+    assert isinstance(package.cutoff, dt.date)
+
+
+def test_before_after_depends_on_the_data_cutoff_not_the_clock():
+    events = frame_of_dates(date=["2019-05-01", "2021-03-01", "2022-03-01"])
+    events["kind"], events["countries_list"] = "exercise", [["IND", "JPN"]] * 3
+    network = frame_of_dates(signed_date=["2020-09-09"])
+    network["partner"], network["partner_name"], network["short_name"], network["agreement_id"] = "JPN", "Japan", "RPSS", "x"
+    network["signed_year"] = 2020
+    early = analysis.before_after(events, network, "IND", dt.date(2022, 6, 1))
+    late = analysis.before_after(events, network, "IND", dt.date(2026, 10, 31))
+    assert early["Years after observable"].iloc[0] == 1 and late["Years after observable"].iloc[0] == 3
+    assert late["Exercises 3 yrs before"].iloc[0] == 1 and late["Exercises 3 yrs after"].iloc[0] == 2
+
+
+def test_outputs_saved_by_lab_do_not_change_a_notebook_fingerprint(tmp_path):
+    from logistics_pacts.build import notebook_digest
+
+    source = ROOT / "notebooks" / "03-india-network.ipynb"
+    notebook = json.loads(source.read_text(encoding="utf-8"))
+    before = notebook_digest(source)
+    for cell in notebook["cells"]:
+        if cell["cell_type"] == "code":
+            cell["outputs"] = [{"output_type": "stream", "name": "stdout", "text": "hello"}]
+            cell["execution_count"] = 7
+    saved = tmp_path / "saved.ipynb"
+    saved.write_text(json.dumps(notebook))
+    assert notebook_digest(saved) == before
+    notebook["cells"][-1]["source"] = "print('changed')"
+    saved.write_text(json.dumps(notebook))
+    assert notebook_digest(saved) != before
+
+
+def test_importing_the_package_changes_no_global_state():
+    code = ("import matplotlib; before = (matplotlib.get_backend(), dict(matplotlib.rcParams));"
+            "import logistics_pacts.charts, logistics_pacts.display, logistics_pacts.style, logistics_pacts.analysis;"
+            "after = (matplotlib.get_backend(), dict(matplotlib.rcParams));"
+            "print(before == after)")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env={"MPLBACKEND": "svg", "PATH": ""})
+    assert result.stdout.strip() == "True", result.stderr
+
+
+def test_charts_draw_in_their_style_and_leave_rcparams_alone():
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    before = plt.rcParams["font.size"]
+    counts = pd.DataFrame({"IND": [0, 1], "JPN": [1, 2]}, index=[2019, 2020])
+    fig = charts.plot_cumulative(counts, "t", "y")
+    assert fig.axes[0].title.get_fontsize() == 12 and plt.rcParams["font.size"] == before
+    plt.close(fig)
+
+
+def test_chart_style_restores_only_its_own_settings():
+    import matplotlib
+
+    from logistics_pacts.style import chart_style
+
+    interactive, size = matplotlib.rcParams["interactive"], matplotlib.rcParams["font.size"]
+    try:
+        with chart_style():
+            assert matplotlib.rcParams["font.size"] == 10
+            matplotlib.rcParams["interactive"] = not interactive  # as Lab's inline backend does on its first figure
+        assert matplotlib.rcParams["interactive"] == (not interactive), "a setting made meanwhile must survive"
+        assert matplotlib.rcParams["font.size"] == size
+    finally:
+        matplotlib.rcParams["interactive"] = interactive
