@@ -7,6 +7,7 @@ references to another table comes from data/datapackage.json, never from code.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -319,6 +320,24 @@ def claims_are_about_something_recorded(data: Tables) -> Iterator[Problem]:
         elif subject and known and subject not in known:
             yield table.problem(line, "subject_id", subject, "is not an id of another table "
                                 "(or network-<alpha-3> for a country's network as a whole)")
+
+
+MENTIONED_ID = re.compile(r"\b[a-z][a-z0-9]*(?:-[a-z0-9]+)*-(?:\d{4}|\d{6}|\d{8}|undated)(?:-[a-z0-9]+)+\b")
+PROSE_COLUMNS = ("notes", "note", "checked", "scope", "value")
+
+
+@rule
+def ids_mentioned_in_text_exist(data: Tables) -> Iterator[Problem]:
+    """Notes that name a source or row by its id (e.g. 'mofa-jp-20200910-...') name one that exists:
+    the report turns such ids into citations and labels, and a stale one would show as a raw id."""
+    known = set().union(*data.ids.values()) if data.ids else set()
+    for name, table in data.tables.items():
+        for column in (c for c in PROSE_COLUMNS if c in table.header):
+            for row, line in table.records():
+                for mentioned in MENTIONED_ID.findall(row.get(column, "")):
+                    if mentioned not in known:
+                        yield table.problem(line, column, mentioned, "names an id that is in no table; use an existing id "
+                                                                     "(or describe the document in words)")
 
 
 @rule
