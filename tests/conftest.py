@@ -15,7 +15,7 @@ ROOT = Path(__file__).resolve().parents[1]
 SMALL_CONFIG = """title: "Test report"
 notebooks:
   - 01-key-findings.ipynb
-  - 06-sources-and-conflicts.ipynb
+  - 07-disputes.ipynb
 profile_notebook: partner_profile.ipynb
 partners: [AUS]
 parameters:

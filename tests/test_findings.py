@@ -38,57 +38,60 @@ def network(country):
     return [r for r in rows("agreements") if r["kind"] == "logistics_support" and country in r["parties"].split(";")]
 
 
+def first_signed(country):
+    first = {}
+    for r in sorted(network(country), key=lambda r: start(r["signed_date"])):
+        first.setdefault(next(p for p in r["parties"].split(";") if p != country), r)
+    return sorted(first, key=lambda p: start(first[p]["signed_date"])), first
+
+
 def test_india_network(findings):
     mine = network("IND")
-    partners = {p for r in mine for p in r["parties"].split(";") if p != "IND"}
-    first = {}
-    for r in sorted(mine, key=lambda r: start(r["signed_date"])):
-        partner = next(p for p in r["parties"].split(";") if p != "IND")
-        first.setdefault(partner, r)
-    order = sorted(first, key=lambda p: start(first[p]["signed_date"]))
+    order, first = first_signed("IND")
     values = findings["india_network"].values
     assert values["agreements"] == len(mine)
-    assert values["partners"] == len(partners)
+    assert values["partners"] == len(order)
     assert values["rank"] == order.index("JPN") + 1
-    assert f"{len(mine)} logistics-support agreements" in findings["india_network"].text
+    assert values["first_year"] == min(start(r["signed_date"]).year for r in first.values())
+    assert f"signed {len(mine)} logistics-support agreements" in findings["india_network"].text
 
 
-def test_japan_network(findings):
-    mine = network("JPN")
-    partners = {p for r in mine for p in r["parties"].split(";") if p != "JPN"}
-    first = {}
-    for r in sorted(mine, key=lambda r: start(r["signed_date"])):
-        first.setdefault(next(p for p in r["parties"].split(";") if p != "JPN"), r)
-    order = sorted(first, key=lambda p: start(first[p]["signed_date"]))
-    values = findings["japan_network"].values
-    assert (values["partners"], values["agreements"], values["rank"]) == (len(partners), len(mine), order.index("IND") + 1)
+def test_networks(findings):
+    japan = network("JPN")
+    order, _ = first_signed("JPN")
+    spans = [months(r["signed_date"], r["in_force_date"]) for r in japan if r["in_force_date"]]
+    values = findings["networks"].values
+    assert (values["partners"], values["agreements"]) == (len(order), len(japan))
+    assert values["median_japan"] == statistics.median([m for m in spans if m is not None])
+    india = network("IND")
+    assert values["india_known"] == sum(bool(r["in_force_date"]) for r in india)
+    assert values["india_dated"] == sum(len(r["in_force_date"]) == 10 for r in india)
 
 
-def test_focus_path(findings):
+def test_the_2020_agreement(findings):
     pact = next(r for r in rows("agreements") if r["agreement_id"] == "ind-jpn-rpss-2020")
-    values = findings["focus_path"].values
-    assert values["months_negotiating"] == months(pact["negotiations_started"], pact["signed_date"])
-    assert values["months_to_force"] == months(pact["signed_date"], pact["in_force_date"])
-    assert pact["signed_date"] in findings["focus_path"].text
+    assert findings["focus_path"].values["months_negotiating"] == months(pact["negotiations_started"], pact["signed_date"])
+    assert findings["focus_force"].values["months_to_force"] == months(pact["signed_date"], pact["in_force_date"])
+    disputed = {r["source_id"] for r in rows("claims") if r["subject_id"] == "ind-jpn-rpss-2020"
+                and r["attribute"] == "in_force_date" and r["verdict"] == "disputed" and r["value"][:4].isdigit()
+                and len(r["value"].split()[0]) >= 7}
+    assert findings["focus_force"].values["disputed_reports"] == len(disputed)
+    supplies = next(r for r in rows("provisions") if r["provision_id"] == "ind-jpn-rpss-2020-supplies-services")
+    assert findings["focus_coverage"].values["categories"] == len(supplies["value"].split(","))
 
 
-def test_time_to_force(findings):
-    def median_months(country):
-        spans = [months(r["signed_date"], r["in_force_date"]) for r in network(country) if r["in_force_date"]]
-        spans = [s for s in spans if s is not None]
-        return statistics.median(spans) if spans else None
-    values = findings["time_to_force"].values
-    assert values["median_japan"] == median_months("JPN")
-    assert values["median_india"] == median_months("IND")
+def test_uses(findings):
+    uses = [r for r in rows("uses") if "IND" in r["countries"].split(";")]
+    assert findings["uses"].values == {"uses": len(uses), "stated": sum(r["grade"] == "stated" for r in uses)}
 
 
 def test_exercises(findings):
     pair = [r for r in rows("events") if r["kind"] == "exercise" and {"IND", "JPN"} <= set(r["countries"].split(";"))]
-    year = 2020
     values = findings["exercises"].values
-    assert values["total"] == len(pair)
-    assert values["before"] == sum(start(r["date"]).year < year for r in pair)
-    assert values["after"] == sum(start(r["date"]).year > year for r in pair)
+    assert values["year"] == 2020
+    assert values["before"] == sum(2017 <= start(r["date"]).year <= 2019 for r in pair)
+    assert values["after"] == sum(2021 <= start(r["date"]).year <= 2023 for r in pair)
+    assert values["series"] == len({r["series"] for r in pair})
 
 
 def test_seed_claims_and_sources(findings):
@@ -100,7 +103,18 @@ def test_seed_claims_and_sources(findings):
     assert values["wrong"] == sum(r["verdict"] == "wrong" for r in claims)
     assert values["disputed"] == sum(r["verdict"] == "disputed" for r in claims)
     sources = rows("sources")
-    assert findings["sources"].values == {"sources": len(sources), "official": sum(r["kind"] == "official" for r in sources)}
+    assert findings["sources"].values == {"sources": len(sources), "official": sum(r["kind"] == "official" for r in sources),
+                                          "low": sum(r["reliability"] == "low" for r in sources)}
+
+
+def test_every_finding_cites_documents_that_exist(findings):
+    from logistics_pacts.citations import marker_ids
+
+    known = {r["source_id"] for r in rows("sources")}
+    for finding in findings.values():
+        cited = marker_ids(finding.text)
+        assert cited or finding.key == "sources", finding.key
+        assert set(cited) <= known, finding.key
 
 
 def test_every_seed_article_is_a_source_with_checked_claims():

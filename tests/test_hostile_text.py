@@ -9,7 +9,7 @@ import subprocess
 
 import pytest
 
-from conftest import make_project, require_tool, run_cli
+from conftest import SMALL_CONFIG, make_project, require_tool, run_cli
 
 pytestmark = pytest.mark.slow
 
@@ -32,7 +32,10 @@ def rewrite(path, match, column, value):
 
 @pytest.fixture(scope="module")
 def hostile_report(tmp_path_factory):
-    root = make_project(tmp_path_factory.mktemp("hostile"))
+    # The register of claims (notes), the bibliography (publishers) and Australia's profile (titles).
+    config = SMALL_CONFIG.replace("01-key-findings.ipynb", "09-appendix-claims.ipynb").replace(
+        "07-disputes.ipynb", "10-appendix-bibliography.ipynb")
+    root = make_project(tmp_path_factory.mktemp("hostile"), config=config)
     data = root / "data"
     rewrite(data / "events.csv", lambda r: r["agreement_id"] == "aus-ind-mlsa-2020" and r["milestone"] == "signed", "title", HOSTILE)
     rewrite(data / "events.csv", lambda r: r["kind"] == "exercise" and "AUS" in r["countries"], "title", HOSTILE)

@@ -24,14 +24,18 @@ pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 # Notebook: (figures shown inline, tables shown) when run with its defaults.
 EXPECTED = {
-    "01-key-findings.ipynb": (0, 1),
-    "02-india-japan-timeline.ipynb": (1, 2),
-    "03-india-network.ipynb": (1, 2),
-    "04-japan-acsa-network.ipynb": (3, 2),
-    "05-operationalisation.ipynb": (1, 2),
-    "06-sources-and-conflicts.ipynb": (1, 2),
-    "07-methods-appendix.ipynb": (0, 2),
-    "partner_profile.ipynb": (1, 3),
+    "01-key-findings.ipynb": (0, 0),
+    "02-the-2020-agreement.ipynb": (1, 1),
+    "03-what-each-agreement-covers.ipynb": (0, 2),
+    "04-india-network.ipynb": (1, 2),
+    "05-japan-acsa-network.ipynb": (3, 2),
+    "06-exercises-and-uses.ipynb": (2, 3),
+    "07-disputes.ipynb": (0, 0),
+    "08-method.ipynb": (1, 0),
+    "09-appendix-claims.ipynb": (0, 1),
+    "10-appendix-bibliography.ipynb": (0, 0),
+    "11-appendix-agreements-and-data.ipynb": (0, 2),
+    "partner_profile.ipynb": (1, 5),
 }
 IDLE_AND_DONE = """() => {
   const prompts = [...document.querySelectorAll('.jp-Notebook .jp-CodeCell .jp-InputPrompt')].map(p => p.textContent.trim());
@@ -107,7 +111,7 @@ def count(page, selector: str) -> int:
     return page.evaluate(f"document.querySelectorAll({selector!r}).length")
 
 
-def screenshot(page, name: str, target: str = ".jp-OutputArea-output img, .jp-OutputArea-output table") -> None:
+def screenshot(page, name: str, target: str = ".jp-OutputArea-output svg, .jp-OutputArea-output table") -> None:
     folder = os.environ.get("LAB_SCREENSHOTS")
     if folder:
         Path(folder).mkdir(parents=True, exist_ok=True)
@@ -131,10 +135,10 @@ def test_every_notebook_runs_in_lab_and_shows_its_charts_inline(browser, lab, na
                                            "nodes => nodes.map(n => n.innerText.slice(0, 500))")
         assert errors == [], errors
         figures, tables = EXPECTED[name]
-        assert count(page, ".jp-OutputArea-output figure.chart img") == figures
+        assert count(page, ".jp-OutputArea-output figure.chart svg") == figures
         assert count(page, ".jp-OutputArea-output figure.table table") == tables
         if figures:
-            width = page.evaluate("document.querySelector('.jp-OutputArea-output figure.chart img').getBoundingClientRect().width")
+            width = page.evaluate("document.querySelector('.jp-OutputArea-output figure.chart svg').getBoundingClientRect().width")
             assert width > 300, "the chart is shown inline at a readable size"
         screenshot(page, name)
     finally:
@@ -164,11 +168,11 @@ def set_cell_source(page, index: int, source: str, has_text: bool = True) -> Non
 
 
 def timeline_alt(page) -> str:
-    return page.get_attribute(".jp-OutputArea-output figure.chart img", "alt")
+    return page.get_attribute(".jp-OutputArea-output figure.chart svg", "aria-label")
 
 
 def test_editing_a_filter_and_re_running_changes_the_output(browser, lab):
-    page = open_notebook(browser, lab, "02-india-japan-timeline.ipynb")
+    page = open_notebook(browser, lab, "02-the-2020-agreement.ipynb")
     try:
         run_all(page)
         before = timeline_alt(page)
@@ -186,7 +190,7 @@ def test_editing_a_filter_and_re_running_changes_the_output(browser, lab):
 
 
 def test_an_analysts_own_plot_shows_inline(browser, lab):
-    page = open_notebook(browser, lab, "03-india-network.ipynb")
+    page = open_notebook(browser, lab, "04-india-network.ipynb")
     try:
         run_all(page)
         last = page.locator(".jp-Notebook .jp-Cell").last

@@ -1,4 +1,6 @@
-"""The PDF read back with poppler's pdftotext and pdfinfo."""
+"""The PDF read back with poppler (pdftotext, pdfinfo) and pypdf: the contents with page
+numbers, sections numbered as in the HTML, a body of at most 35 pages before the appendices,
+bookmarks, and no word outside the page."""
 from __future__ import annotations
 
 import re
@@ -8,7 +10,7 @@ from xml.etree import ElementTree
 import pytest
 
 from conftest import require_tool
-from test_report_content import SECTIONS
+from test_report_content import APPENDICES, SECTIONS
 
 pytestmark = [pytest.mark.pdf, pytest.mark.slow]
 
@@ -28,22 +30,49 @@ def page_count(pdf) -> int:
     return int(re.search(r"^Pages:\s+(\d+)", info, re.M).group(1))
 
 
-def test_contents_with_page_numbers(pdf):
-    first_pages = pdftotext("-layout", "-f", "1", "-l", "3", str(pdf))
-    pages = page_count(pdf)
-    for section in SECTIONS:
-        match = re.search(re.escape(section) + r".*?\.{3,}\s*(\d+)\s*$", first_pages, re.M)
-        assert match, f"no contents entry with a page number for {section!r}"
-        assert 1 <= int(match.group(1)) <= pages
+def pages(pdf) -> list[str]:
+    return pdftotext("-layout", str(pdf)).split("\f")
+
+
+def test_contents_list_numbered_sections_then_appendices_with_page_numbers(pdf):
+    first = pages(pdf)[0]
+    total = page_count(pdf)
+    for number, title in enumerate(SECTIONS, 1):
+        match = re.search(rf"^\s*{number} {re.escape(title)}.*?\.{{3,}}\s*(\d+)\s*$", first, re.M)
+        assert match, f"no contents entry '{number} {title}' with a page number on page 1"
+        assert 1 <= int(match.group(1)) <= total
+    for index, title in enumerate(APPENDICES):
+        assert re.search(rf"Appendix {chr(65 + index)}: {re.escape(title)}.*?\.{{3,}}\s*\d+", first), title
+
+
+def test_the_body_is_at_most_35_pages(pdf):
+    texts = pages(pdf)
+    starts = [i for i, text in enumerate(texts, 1) if re.search(r"^\s*Appendix A: Register", text, re.M) and "....." not in text]
+    assert starts, "no page starts Appendix A"
+    assert starts[0] - 1 <= 35, f"the body runs to page {starts[0] - 1}"
+
+
+def test_page_one_gives_the_cutoff_and_how_to_cite(pdf):
+    first = " ".join(pages(pdf)[0].split())
+    assert "Data to 31 Oct 2026" in first and "How to cite" in first and "Sources read from" in first
+
+
+def test_bookmarks_follow_the_sections(pdf):
+    from pypdf import PdfReader
+
+    outline = PdfReader(str(pdf)).outline
+    titles = [item.title for item in outline if not isinstance(item, list)]
+    for number, title in enumerate(SECTIONS, 1):
+        assert any(t.startswith(f"{number} {title}") for t in titles), (title, titles[:12])
+    assert any(t.startswith("Appendix B: Bibliography") for t in titles)
 
 
 def test_every_section_and_page_numbers_present(pdf):
     text = pdftotext("-layout", str(pdf))
-    pages = page_count(pdf)
-    assert pages >= 10
-    for section in SECTIONS:
-        assert text.count(section) >= 2, section  # in the contents and as a heading
-    assert f"Page 2 of {pages}" in text and f"Page {pages} of {pages}" in text
+    total = page_count(pdf)
+    for title in SECTIONS + APPENDICES:
+        assert text.count(title) >= 2, title  # in the contents and as a heading
+    assert f"Page 2 of {total}" in text and f"Page {total} of {total}" in text
 
 
 def test_no_text_outside_the_page(pdf):
@@ -59,3 +88,8 @@ def test_no_text_outside_the_page(pdf):
             if x_min < 0 or y_min < 0 or x_max > width + 0.5 or y_max > height + 0.5:
                 clipped.append((page_number, word.text))
     assert clipped == []
+
+
+def test_japanese_korean_and_chinese_text_has_a_font(pdf):
+    fonts = subprocess.run(["pdffonts", str(pdf)], capture_output=True, text=True, check=True).stdout
+    assert "WenQuanYi" in fonts, "titles in Japanese, Chinese or Korean would print as empty boxes"

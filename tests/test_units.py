@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 import subprocess
 import sys
 
@@ -58,19 +59,21 @@ def test_column_widths_respect_the_longest_header_word_and_sum_to_100():
 def test_cut_table_keeps_the_head_and_names_the_csv():
     frame = pd.DataFrame({"a": range(250)})
     shown, note = display.cut_table(frame, "Source: x.", "sources", max_rows=200)
-    assert len(shown) == 200 and "first 200 of 250 rows" in note and "figures/tables/sources.csv" in note
+    assert len(shown) == 200 and "first 200 of 250 rows" in note and "sources.csv" in note
     same, note = display.cut_table(frame.head(3), "Source: x.", "sources")
     assert len(same) == 3 and note == "Source: x."
 
 
 class FakeDataset:
-    sources = pd.DataFrame({"publisher": ["MOFA", "MOFA", "PIB", "Kyodo"]}, index=["a", "b", "c", "d"])
+    sources = pd.DataFrame({"publisher": ["MOFA", "MOFA", "PIB", "Kyodo", "Blog"],
+                            "kind": ["official", "official", "official", "wire", "blog"]}, index=["a", "b", "c", "d", "e"])
 
 
-def test_source_notes_count_documents_and_publishers():
-    note = display.source_note(FakeDataset, [["a", "b"], "c;a"])
-    assert note.startswith("Source: 3 documents") and "MOFA (3)" in note and "PIB (1)" in note
-    assert display.source_note(FakeDataset, []) == "Source: project dataset."
+def test_source_notes_cite_official_records_first_and_count_the_rest():
+    note = display.source_note(FakeDataset, [["d", "d", "d", "e"], "c;a", ["b"]], limit=3)
+    assert note.startswith("Sources: MOFA [@a; @b]; PIB [@c]")
+    assert note.endswith("and 2 other documents cited in the rows.")
+    assert display.source_note(FakeDataset, []) == "Sources: the project dataset."
 
 
 def test_tables_escape_and_align_for_lab():
@@ -89,8 +92,43 @@ def test_the_report_turns_widths_into_a_fixed_layout():
 
 
 def test_figure_caption_and_source_note_are_separate_lines():
-    html = display.figure_html(b"png", "f", "A caption", "alt text", "Source: x.")
+    html = display.figure_html("<svg></svg>", "f", "A caption", "Source: x.")
     assert '<p class="caption">A caption</p><p class="source-note">Source: x.</p>' in html
+
+
+def small_figure(x=0.5, y=0.5, **text):
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    fig, ax = plt.subplots(figsize=(4, 3), layout="constrained")
+    ax.plot([0, 1], [0, 1])
+    ax.text(x, y, "label", **text)
+    return fig
+
+
+def test_a_legible_figure_passes_the_print_check():
+    assert display.legibility_problems(small_figure(fontsize=9)) == []
+
+
+def test_text_smaller_than_8_pt_is_refused():
+    problems = display.legibility_problems(small_figure(fontsize=6))
+    assert problems and "6.0 pt" in problems[0]
+
+
+def test_text_outside_the_figure_is_refused():
+    problems = display.legibility_problems(small_figure(x=1.6, y=0.5, fontsize=9, clip_on=False))
+    assert any("outside the figure" in p for p in problems)
+
+
+def test_inline_svg_ids_are_unique_to_their_figure_and_carry_the_alt_text():
+    fig = small_figure(fontsize=9)
+    svg = display.svg_markup(fig, "fig-a", "A line rising")
+    assert svg.startswith('<svg role="img" aria-label="A line rising"') and "<title>A line rising</title>" in svg
+    ids = re.findall(r'\bid="([^"]+)"', svg)
+    assert ids and all(i.startswith("fig-a-") for i in ids)
+    assert all(ref.startswith("#fig-a-") for ref in re.findall(r'url\((#[^)]+)\)', svg))
 
 
 @pytest.mark.parametrize("name,code", [("Korea", "KOR"), ("south korea", "KOR"), ("AUS", "AUS"), ("australia", "AUS"),
@@ -131,7 +169,7 @@ def test_before_after_depends_on_the_data_cutoff_not_the_clock():
 def test_outputs_saved_by_lab_do_not_change_a_notebook_fingerprint(tmp_path):
     from logistics_pacts.build import notebook_digest
 
-    source = ROOT / "notebooks" / "03-india-network.ipynb"
+    source = ROOT / "notebooks" / "04-india-network.ipynb"
     notebook = json.loads(source.read_text(encoding="utf-8"))
     before = notebook_digest(source)
     for cell in notebook["cells"]:
@@ -164,7 +202,7 @@ def test_charts_draw_in_their_style_and_leave_rcparams_alone():
     before = plt.rcParams["font.size"]
     counts = pd.DataFrame({"IND": [0, 1], "JPN": [1, 2]}, index=[2019, 2020])
     fig = charts.plot_cumulative(counts, "t", "y")
-    assert fig.axes[0].title.get_fontsize() == 12 and plt.rcParams["font.size"] == before
+    assert fig.axes[0].xaxis.label.get_fontsize() == 9 and plt.rcParams["font.size"] == before
     plt.close(fig)
 
 
@@ -176,7 +214,7 @@ def test_chart_style_restores_only_its_own_settings():
     interactive, size = matplotlib.rcParams["interactive"], matplotlib.rcParams["font.size"]
     try:
         with chart_style():
-            assert matplotlib.rcParams["font.size"] == 10
+            assert matplotlib.rcParams["font.size"] == 9
             matplotlib.rcParams["interactive"] = not interactive  # as Lab's inline backend does on its first figure
         assert matplotlib.rcParams["interactive"] == (not interactive), "a setting made meanwhile must survive"
         assert matplotlib.rcParams["font.size"] == size

@@ -145,7 +145,7 @@ def before_after(events: pd.DataFrame, network: pd.DataFrame, country: str, as_o
         rows.append({
             "Partner": agreement["partner_name"],
             "Agreement": agreement["short_name"],
-            "Signed": agreement["signed_date"],
+            "Signed": date_label(pd.Series([agreement["signed_date"]])).iloc[0],
             f"Exercises {window_years} yrs before": int(years.between(year - window_years, year - 1).sum()),
             f"Exercises {window_years} yrs after": int(years.between(year + 1, year + window_years).sum()),
             "Years after observable": max(0, min(window_years, as_of.year - 1 - year)),
@@ -198,3 +198,144 @@ def citations_per_source(dataset) -> pd.Series:
             for source_id in ids:
                 counts[source_id] = counts.get(source_id, 0) + 1
     return pd.Series(counts, dtype=int).reindex(dataset.sources.index, fill_value=0)
+
+
+# --------------------------------------------------------------------------- readable tables
+
+def date_label(values: pd.Series) -> pd.Series:
+    """'2020-09-09' -> '9 Sep 2020', '2021-07' -> 'Jul 2021', '2021' -> '2021', '' -> ''."""
+    from .dates import parse_partial_date
+
+    return values.map(lambda v: parse_partial_date(v).label() if v else "")
+
+
+def agreement_label(row) -> str:
+    """'Japan — RPSS (2020)': partner, short name and year of signature, for lanes and tables."""
+    year = "" if pd.isna(row.get("signed_year")) else str(int(row["signed_year"]))
+    suffix = f" ({year})" if year and year not in row["short_name"] else ""
+    return f"{row['partner_name']} — {row['short_name']}{suffix}"
+
+
+def human_labels(dataset) -> dict[str, str]:
+    """A reader's name for every agreement and event id, for text that mentions ids."""
+    labels = {}
+    for agreement_id, row in dataset.agreements.iterrows():
+        parties = " and ".join(country_name(p) for p in row["parties_list"])
+        labels[agreement_id] = f"the {row['short_name']} ({parties}, {row['signed_date'][:4] or 'unsigned'})"
+    for event_id, row in dataset.events.iterrows():
+        labels[event_id] = f"{row['title']} ({date_label(pd.Series([row['date']])).iloc[0]})"
+    return labels
+
+
+def humanizer(dataset):
+    """A function that turns data text into reader text: source ids become citations, other ids labels."""
+    from .citations import humanize
+
+    sources, labels = set(dataset.sources.index), human_labels(dataset)
+    return lambda text: humanize(text, sources, labels)
+
+
+def first_url(dataset, ids) -> str | None:
+    """The address of the first of `ids` that has one."""
+    for source_id in ids if isinstance(ids, list) else str(ids).split(";"):
+        source_id = source_id.strip()
+        if source_id in dataset.sources.index and dataset.sources.at[source_id, "url"]:
+            return dataset.sources.at[source_id, "url"]
+    return None
+
+
+def earlier_steps(dataset) -> dict[str, list[pd.Timestamp]]:
+    """Known steps between signature and entry into force (parliamentary approval and the like),
+    day-precise, per agreement: a partial entry-into-force date is never drawn before them."""
+    events = dataset.events
+    steps = events[events["milestone"].isin(["ratified", "other"]) & (events["date_precision"] == "day")
+                   & (events["agreement_id"] != "")]
+    return {agreement: list(group["date_start"]) for agreement, group in steps.groupby("agreement_id")}
+
+
+# --------------------------------------------------------------------------- what each agreement covers
+
+MATRIX_COLUMNS = {  # matrix column: the provisions it shows, in order
+    "Forces covered": ["forces_covered"],
+    "Permitted activities": ["activities"],
+    "Supplies and services": ["supplies_services"],
+    "Weapons and ammunition": ["weapons_ammunition"],
+    "Cost settlement": ["cost_settlement"],
+    "Legal form and approval": ["legal_form", "ratification"],
+    "Term and renewal": ["term", "renewal"],
+    "Access to facilities": ["access_facilities"],
+}
+
+
+def provision_cell(rows: pd.DataFrame) -> str:
+    """One matrix cell: each provision's value, its article where the text was read, and its citation."""
+    from .citations import marker
+
+    parts = []
+    for _, row in rows.iterrows():
+        article = f" ({row['article']})" if row["article"] else ""
+        parts.append(f"{row['value']}{article} {marker(row['source_ids_list'])}")
+    return " ".join(parts)
+
+
+def provisions_matrix(dataset, agreements: pd.DataFrame) -> pd.DataFrame:
+    """One row per agreement (in the order given), one column per group of provisions; a cell is
+    empty where no source states the provision."""
+    provisions = dataset.provisions
+    rows = []
+    for agreement_id, agreement in agreements.iterrows():
+        mine = provisions[provisions["agreement_id"] == agreement_id]
+        row = {"Agreement": agreement_label(agreement)}
+        for column, names in MATRIX_COLUMNS.items():
+            cell = mine[mine["provision"].isin(names)].copy()
+            cell["order"] = cell["provision"].map({n: i for i, n in enumerate(names)})
+            row[column] = provision_cell(cell.sort_values("order")) if len(cell) else ""
+        rows.append(row)
+    return pd.DataFrame(rows)
+
+
+# --------------------------------------------------------------------------- exercises and uses
+
+def exercise_counts(events: pd.DataFrame, country: str, partners: list[str]) -> pd.DataFrame:
+    """Exercise editions of `country` with each partner: one row per partner and series, with the
+    years covered (first and last documented edition) and the number of editions."""
+    exercises = events[(events["kind"] == "exercise") & events["countries_list"].map(lambda c: country in c)]
+    rows = []
+    for partner in partners:
+        mine = exercises[exercises["countries_list"].map(lambda c: partner in c)]
+        for series, group in mine.groupby("series"):
+            years = group["date_start"].dt.year
+            rows.append({"partner": partner, "series": series, "editions": len(group), "first": int(years.min()),
+                         "last": int(years.max()), "bilateral": bool(group["countries_list"].map(len).eq(2).all())})
+    return pd.DataFrame(rows, columns=["partner", "series", "editions", "first", "last", "bilateral"])
+
+
+def uses_table(dataset) -> pd.DataFrame:
+    """Documented uses, oldest first, with the agreement's short name, the grade's label and citations."""
+    from .citations import marker
+
+    uses = dataset.uses.sort_values(["date_start", "use_id"])
+    grades = dataset.package.labels("uses", "grade")
+    agreements = dataset.agreements
+    return pd.DataFrame({
+        "Date": date_label(uses["date"]),
+        "Between": uses["countries_list"].map(country_names),
+        "Where": uses["place"],
+        "Units": uses["units"],
+        "What was provided": uses["supplied"],
+        "Agreement": uses["agreement_id"].map(lambda a: agreements.at[a, "short_name"] if a else "not named"),
+        "Link to the agreement": uses["grade"].map(grades),
+        "Sources": uses["source_ids_list"].map(marker),
+    })
+
+
+def bibliography(dataset) -> pd.DataFrame:
+    """Every source, numbered in the bibliography's order (the numbers the report's citations use)."""
+    from .citations import bibliography_order
+
+    order = bibliography_order(dataset.sources.to_dict("records"))
+    sources = dataset.sources.loc[order]
+    return pd.DataFrame({"number": range(1, len(order) + 1), "source_id": order, "publisher": sources["publisher"].values,
+                         "title": sources["title"].values, "date": date_label(sources["published_date"]).values,
+                         "url": sources["url"].values, "kind": sources["kind"].values,
+                         "reliability": sources["reliability"].values})

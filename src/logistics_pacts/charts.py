@@ -1,12 +1,14 @@
-"""Charts as functions of data and parameters. Each returns a matplotlib Figure with a
-title and labelled axes, drawn in the report's style (style.chart_style) without touching
-matplotlib's global settings. Beside each chart is the function that writes its alt text
-from the same data; captions and source notes are added when the figure is shown
-(display.show_figure)."""
+"""Charts as functions of data and parameters. Each returns a matplotlib Figure drawn at the
+size it is printed (style.FIG_WIDTH wide, no text under 8 pt), in the report's style
+(style.chart_style) without touching matplotlib's global settings. Colour is never the only
+code: phases carry hatching, kinds carry marker shapes, and counts are written in the cells.
+Beside each chart is the function that writes its alt text from the same data; captions and
+source notes are added when the figure is shown (display.show_figure)."""
 from __future__ import annotations
 
 import datetime as dt
 import functools
+import math
 
 import matplotlib.dates as mdates
 import matplotlib.pyplot as plt
@@ -15,9 +17,11 @@ import pandas as pd
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 
-from .style import NETWORK_COLOURS, OKABE_ITO, PHASE_COLOURS, chart_style, kind_colours, plain_text
+from .style import FIG_WIDTH, NETWORK_COLOURS, OKABE_ITO, PHASE_COLOURS, chart_style, kind_colours, plain_text
 
-PRECISION_NOTE = "Hollow markers: date known only to the month or year (placed at the period's first day)."
+PRECISION_NOTE = ("Hollow markers and pale spans: a date known only to the month or year, drawn over the whole "
+                  "period it names.")
+KIND_MARKERS = ["D", "o", "s", "^", "v", "P", "X", "*", "h"]
 
 
 def styled(plot):
@@ -37,8 +41,23 @@ def _marker_face(precision: str, colour: str) -> str:
     return colour if precision == "day" else "white"
 
 
-MAX_LABELS = 40
-LEVELS = (1, -1, 2, -2, 3, -3, 4, -4, 5, -5, 6, -6, 7, -7, 8, -8, 9, -9)
+def wrap_label(text: str, width: int = 34) -> str:
+    """A label broken into lines of at most `width` characters, at spaces."""
+    words, lines, line = str(text).split(), [], ""
+    for word in words:
+        if line and len(line) + 1 + len(word) > width:
+            lines.append(line)
+            line = word
+        else:
+            line = f"{line} {word}".strip()
+    lines.append(line)
+    return "\n".join(lines)
+
+
+# --------------------------------------------------------------------------- event timeline
+
+MAX_LABELS = 24
+LEVELS = (1, -1, 2, -2, 3, -3, 4, -4, 5, -5, 6, -6)
 
 
 def _label_span(x: float, width: float, right_edge: float) -> tuple[float, float]:
@@ -68,75 +87,95 @@ def _assign_levels(positions: list[float], widths: list[float], right_edge: floa
     return chosen
 
 
+def _text_widths(fig, ax, texts: list[str], fontsize: float) -> list[float]:
+    """Width of each text, drawn at `fontsize`, in the data units of the x axis of `ax`."""
+    renderer = fig.canvas.get_renderer()
+    x0, x1 = ax.get_xlim()
+    pixels = ax.get_window_extent(renderer).width
+    widths = []
+    for text in texts:
+        probe = ax.text(0, 0, text, fontsize=fontsize)
+        widths.append(probe.get_window_extent(renderer).width * (x1 - x0) / pixels * 1.04 + (x1 - x0) * 0.006)
+        probe.remove()
+    return widths
+
+
+def _thin(frame: pd.DataFrame, most: int) -> pd.DataFrame:
+    """At most `most` rows, spread evenly over the frame (every event still shows as a dot below)."""
+    if len(frame) <= most:
+        return frame
+    picks = np.linspace(0, len(frame) - 1, most).round().astype(int)
+    return frame.iloc[sorted(set(picks))]
+
+
 @styled
 def plot_event_timeline(events: pd.DataFrame, title: str, start_year: int, end_year: int, kind_labels: dict[str, str],
                         label_kinds=("declaration", "agreement_milestone", "two_plus_two"),
-                        highlight_agreement: str | None = None) -> plt.Figure:
-    """Two panels sharing the time axis: labelled milestones as stems at staggered
-    heights (labels never overlap), and every event as a dot in a lane per kind.
-    `kind_labels` maps every event kind the data allows to its label, in the data's order."""
+                        highlight_agreement: str | None = None, urls: dict[str, str] | None = None,
+                        max_labels: int = MAX_LABELS) -> plt.Figure:
+    """Two panels sharing the time axis: labelled milestones as stems at staggered heights
+    (labels never overlap), and every event as a marker in a lane per kind (shape and colour
+    per kind). `kind_labels` maps every kind the data allows to its label, in the data's order;
+    `urls` maps event ids to the address of a source, which each marker links to."""
+    urls = urls or {}
     colours = kind_colours(list(kind_labels))
+    markers = {kind: KIND_MARKERS[i % len(KIND_MARKERS)] for i, kind in enumerate(kind_labels)}
     frame = events.sort_values("date_start")
-    lo = pd.Timestamp(f"{start_year}-01-01")
-    hi = pd.Timestamp(f"{end_year}-12-31")
+    lo, hi = pd.Timestamp(f"{start_year}-01-01"), pd.Timestamp(f"{end_year}-12-31")
     frame = frame[(frame["date_start"] >= lo) & (frame["date_start"] <= hi)]
     kinds = [k for k in kind_labels if k in set(frame["kind"])]
-
-    fig, (top, bottom) = plt.subplots(2, 1, figsize=(11, 8.2), sharex=True,
-                                      gridspec_kw={"height_ratios": [3.2, 1.6], "hspace": 0.08})
-    labelled = frame[frame["kind"].isin(label_kinds)].drop_duplicates("short_label")
-    if len(labelled) > MAX_LABELS:  # beyond this a chart cannot be read; every event still shows as a dot below
-        labelled = labelled.iloc[:: -(-len(labelled) // MAX_LABELS)]
+    labelled = _thin(frame[frame["kind"].isin(label_kinds)].drop_duplicates("short_label"), max_labels)
+    top_height = min(4.4, 0.9 + 0.2 * len(labelled))  # room for the staggered labels, no more
+    bottom_height = 0.7 + 0.2 * len(kinds)
+    fig, (top, bottom) = plt.subplots(2, 1, figsize=(FIG_WIDTH, top_height + bottom_height + 0.9), sharex=True,
+                                      layout="constrained", gridspec_kw={"height_ratios": [top_height, bottom_height]})
+    fig.suptitle(plain_text(title), x=0.01, ha="left", fontsize=10, fontweight="bold")
+    bottom.set_xlim(_to_num(lo), _to_num(hi))
+    bottom.set_yticks(range(len(kinds)), [f"{kind_labels[k]} ({(frame['kind'] == k).sum()})" for k in kinds])
+    top.set_yticks([])
+    fig.canvas.draw()  # lay out first, so label widths can be measured in data units
     x = [_to_num(v) for v in labelled["date_start"]]
-    span_days = max((hi - lo).days, 365)
-    days_per_char = span_days / 135.0  # 7 pt DejaVu Sans on a 9-inch axis, with a margin
-    widths = [len(t) * days_per_char for t in labelled["short_label"]]
-    right_edge = _to_num(hi)
+    widths = _text_widths(fig, top, [plain_text(t) for t in labelled["short_label"]], fontsize=8)
+    right_edge, left_edge = _to_num(hi), _to_num(lo)
     levels = _assign_levels(x, widths, right_edge)
     top.axhline(0, color=OKABE_ITO["black"], linewidth=1)
-    for xi, level, width, (_, row) in zip(x, levels, widths, labelled.iterrows()):
-        colour = colours[row["kind"]]
-        top.vlines(xi, 0, level, color=colour, linewidth=0.8, alpha=0.8)
-        top.plot([xi], [0], marker="o", markersize=5, color=colour,
-                 markerfacecolor=_marker_face(row["date_precision"], colour), zorder=3)
-        bold = highlight_agreement is not None and row.get("agreement_id") == highlight_agreement
-        leftward = xi + width > right_edge
-        top.annotate(plain_text(row["short_label"]), xy=(xi, level), xytext=(-3 if leftward else 3, 0),
-                     textcoords="offset points", ha="right" if leftward else "left", va="center", fontsize=7,
-                     fontweight="bold" if bold else "normal",
-                     bbox=dict(boxstyle="round,pad=0.12", fc="white", ec=colour if bold else "none", lw=0.8))
-    top.set_ylim(-max(map(abs, levels), default=1) - 0.8, max(map(abs, levels), default=1) + 0.8)
-    top.set_yticks([])
-    top.spines["left"].set_visible(False)
-    top.set_title(plain_text(title), loc="left")
-    top.set_ylabel("Milestones\n(staggered to keep labels apart)", fontsize=8)
     if highlight_agreement is not None:
         path = frame[(frame["agreement_id"] == highlight_agreement) & frame["milestone"].isin(["negotiations_started", "signed", "in_force"])]
         if len(path) >= 2:
-            top.axvspan(_to_num(path["date_start"].min()), _to_num(path["date_start"].max()),
-                        color=OKABE_ITO["yellow"], alpha=0.25, zorder=0, lw=0)
-
+            top.axvspan(_to_num(path["date_start"].min()), _to_num(path["date_end"].max()),
+                        color=OKABE_ITO["yellow"], alpha=0.3, zorder=0, lw=0)
+    for xi, level, width, (_, row) in zip(x, levels, widths, labelled.iterrows()):
+        colour = colours[row["kind"]]
+        top.vlines(xi, 0, level, color=colour, linewidth=0.8)
+        top.plot([xi], [0], marker=markers[row["kind"]], markersize=5, color=colour,
+                 markerfacecolor=_marker_face(row["date_precision"], colour), zorder=3)
+        leftward = xi + width > right_edge and xi - width >= left_edge
+        label = top.annotate(plain_text(row["short_label"]), xy=(xi, level), xytext=(-2 if leftward else 2, 0),
+                             textcoords="offset points", ha="right" if leftward else "left", va="center", fontsize=8,
+                             fontweight="bold" if row.get("agreement_id") == highlight_agreement and highlight_agreement else "normal",
+                             bbox=dict(boxstyle="square,pad=0.1", fc="white", ec="none"))
+        label.set_url(urls.get(row["event_id"]))
+    depth = max(map(abs, levels), default=1)
+    top.set_ylim(-depth - 0.8, depth + 0.8)
+    top.spines["left"].set_visible(False)
     for lane, kind in enumerate(kinds):
         subset = frame[frame["kind"] == kind]
         colour = colours[kind]
         for precision, group in subset.groupby("date_precision", observed=True):
-            bottom.scatter([_to_num(v) for v in group["date_start"]], [lane] * len(group), s=26,
-                           color=colour, facecolors=_marker_face(precision, colour), linewidths=1.0, zorder=3)
-    bottom.set_yticks(range(len(kinds)), [f"{kind_labels[k]} ({(frame['kind'] == k).sum()})" for k in kinds])
+            dots = bottom.scatter([_to_num(v) for v in group["date_start"]], [lane] * len(group), s=22, marker=markers[kind],
+                                  color=colour, facecolors=_marker_face(precision, colour), linewidths=0.9, zorder=3)
+            dots.set_urls([urls.get(e) for e in group["event_id"]])
     bottom.set_ylim(-0.7, len(kinds) - 0.3)
     bottom.invert_yaxis()
     bottom.grid(axis="x", color="#dddddd", linewidth=0.6)
-    bottom.set_xlabel("Year")
-    bottom.set_xlim(_to_num(lo), _to_num(hi))
-    bottom.xaxis.set_major_locator(mdates.YearLocator(2 if end_year - start_year > 12 else 1))
+    bottom.xaxis.set_major_locator(mdates.YearLocator(4 if end_year - start_year > 16 else 2 if end_year - start_year > 8 else 1))
     bottom.xaxis.set_major_formatter(mdates.DateFormatter("%Y"))
-    bottom.set_title("Every event by kind (count in brackets)", loc="left", fontsize=9, fontweight="normal")
+    bottom.set_title("Every event, by kind (count in brackets)", loc="left", fontsize=9, fontweight="normal")
     handles = [Line2D([], [], marker="o", color="none", markerfacecolor="white", markeredgecolor="black",
-                      label="date known to month/year only")]
+                      label="date known to the month or year only")]
     if highlight_agreement is not None:
-        handles.append(Patch(color=OKABE_ITO["yellow"], alpha=0.4, label="2020 pact: negotiation to entry into force"))
-    top.legend(handles=handles, loc="upper left", fontsize=8)
-    fig.subplots_adjust(left=0.17, right=0.98, top=0.95, bottom=0.07)
+        handles.append(Patch(color=OKABE_ITO["yellow"], alpha=0.5, label="2020 pact: talks to entry into force"))
+    fig.legend(handles=handles, loc="outside lower left", ncol=2, fontsize=8)
     return fig
 
 
@@ -145,93 +184,133 @@ def describe_event_timeline(events: pd.DataFrame, subject: str, start_year: int,
     """Alt text for plot_event_timeline, from the same frame."""
     counts = events["kind"].value_counts()
     lanes = ", ".join(f"{kind_labels.get(k, k).lower()} {v}" for k, v in counts.items())
+    text = f"Timeline of {len(events)} {subject} events from {start_year} to {end_year}."
     if highlight:
-        return (f"Timeline of {len(events)} {subject} events from {start_year} to {end_year}. The upper panel labels "
-                f"{int(counts.get('declaration', 0))} declarations, {int(counts.get('agreement_milestone', 0))} agreement "
-                f"milestones and {int(counts.get('two_plus_two', 0))} 2+2 meetings; a shaded band marks {highlight} "
-                f"from the start of negotiations to entry into force. The lower panel shows every event as a dot in a "
-                f"lane per kind: {lanes}.")
-    return f"Timeline of {len(events)} {subject} events from {start_year} to {end_year}: {lanes}."
+        text += (f" The upper panel labels the declarations, agreement milestones and 2+2 meetings; a shaded band "
+                 f"marks {highlight} from the start of negotiations to entry into force.")
+    return text + f" The lower panel shows every event in a lane per kind: {lanes}."
+
+
+# --------------------------------------------------------------------------- swimlanes
+
+PHASES = {
+    "negotiation": dict(facecolor=PHASE_COLOURS["negotiation"], hatch="////", label="negotiating"),
+    "signed": dict(facecolor=PHASE_COLOURS["signed"], hatch="....", label="signed; not yet known to be in force"),
+    "window": dict(facecolor="#c6dbef", hatch="", label="entered into force at some point in this span"),
+    "in_force": dict(facecolor=PHASE_COLOURS["in_force"], hatch="", label="in force"),
+    "in_force_undated": dict(facecolor=PHASE_COLOURS["in_force"], hatch="xxx", label="in force; date not published"),
+    "ended": dict(facecolor=PHASE_COLOURS["ended"], hatch="", label="in force, later replaced"),
+}
+
+
+def agreement_phases(row, as_of: dt.date, earlier_steps: list[pd.Timestamp] | None = None) -> list[tuple[str, pd.Timestamp, pd.Timestamp]]:
+    """(phase, start, end) spans of one agreement, honest about what is known. A month- or
+    year-only entry into force becomes a 'window' span over the period it names, never starting
+    before a known earlier step (signature, parliamentary approval); an agreement in force whose
+    date is not published is drawn in force from signature, marked as such."""
+    cutoff = pd.Timestamp(as_of)
+    negotiation, signed = row["negotiations_started_start"], row["signed_date_start"]
+    in_force, precision = row["in_force_date_start"], row["in_force_date_precision"]
+    ended = row.get("ended_start")
+    stop = ended if pd.notna(ended) else cutoff
+    spans = []
+    if pd.notna(negotiation) and pd.notna(signed) and signed > negotiation:
+        spans.append(("negotiation", negotiation, signed))
+    if pd.isna(signed):
+        return spans
+    if pd.notna(in_force):
+        if precision == "day":
+            spans.append(("signed", signed, in_force) if in_force > signed else None)
+            spans.append(("ended" if pd.notna(ended) else "in_force", in_force, stop))
+        else:
+            floor = max([signed, in_force, *[s for s in (earlier_steps or []) if pd.notna(s)]])
+            window_end = min(row["in_force_date_end"] + pd.Timedelta(days=1), stop)
+            spans.append(("signed", signed, floor) if floor > signed else None)
+            spans.append(("window", floor, window_end))
+            if window_end < stop:
+                spans.append(("ended" if pd.notna(ended) else "in_force", window_end, stop))
+    elif row["status"] in ("in_force", "superseded"):
+        spans.append(("in_force_undated", signed, stop))
+    else:
+        spans.append(("signed", signed, stop))
+    return [s for s in spans if s and s[2] > s[1]]
 
 
 @styled
-def plot_swimlanes(agreements: pd.DataFrame, title: str, as_of: dt.date, label_column: str = "lane_label") -> plt.Figure:
-    """One lane per agreement: negotiation (start→signature), signed awaiting
-    entry into force, in force until superseded or `as_of`."""
-    frame = agreements.sort_values(["signed_date_start", "agreement_id"], ascending=[False, True]).reset_index(drop=True)
-    height = max(2.6, 0.42 * len(frame) + 1.4)
-    fig, ax = plt.subplots(figsize=(11, height))
-    now = _to_num(as_of)
+def plot_swimlanes(agreements: pd.DataFrame, title: str, as_of: dt.date, label_column: str = "lane_label",
+                   earlier_steps: dict[str, list] | None = None, urls: dict[str, str] | None = None) -> plt.Figure:
+    """One lane per agreement, oldest at the top: negotiation, signature awaiting entry into force,
+    in force (dated, within a known span, or date not published), replaced. Each bar links to the
+    agreement's source (`urls`, by agreement id)."""
+    earlier_steps, urls = earlier_steps or {}, urls or {}
+    frame = agreements.sort_values(["signed_date_start", "agreement_id"]).reset_index(drop=True)
+    height = 2.2 + 0.36 * len(frame)
+    fig, ax = plt.subplots(figsize=(FIG_WIDTH, height), layout="constrained")
+    fig.suptitle(plain_text(title), x=0.01, ha="left", fontsize=10, fontweight="bold")
+    first = min((frame[c].min() for c in ("negotiations_started_start", "signed_date_start") if frame[c].notna().any()))
+    used = []
     for lane, row in frame.iterrows():
-        neg, signed, in_force = row["negotiations_started_start"], row["signed_date_start"], row["in_force_date_start"]
-        end = row.get("ended_start")
-        if pd.notna(neg) and pd.notna(signed):
-            ax.broken_barh([(_to_num(neg), _to_num(signed) - _to_num(neg))], (lane - 0.3, 0.6), color=PHASE_COLOURS["negotiation"])
-        if pd.notna(signed):
-            stop = in_force if pd.notna(in_force) else (end if pd.notna(end) else pd.Timestamp(as_of))
-            ax.broken_barh([(_to_num(signed), _to_num(stop) - _to_num(signed))], (lane - 0.3, 0.6), color=PHASE_COLOURS["signed"])
-        if pd.notna(in_force):
-            stop = end if pd.notna(end) else pd.Timestamp(as_of)
-            colour = PHASE_COLOURS["ended"] if pd.notna(end) else PHASE_COLOURS["in_force"]
-            ax.broken_barh([(_to_num(in_force), _to_num(stop) - _to_num(in_force))], (lane - 0.3, 0.6), color=colour)
+        for phase, start, end in agreement_phases(row, as_of, earlier_steps.get(row["agreement_id"])):
+            style = PHASES[phase]
+            used.append(phase)
+            bars = ax.broken_barh([(_to_num(start), _to_num(end) - _to_num(start))], (lane - 0.32, 0.64),
+                                  facecolor=style["facecolor"], hatch=style["hatch"], edgecolor="white", linewidth=0.4)
+            bars.set_url(urls.get(row["agreement_id"]))
         for column, marker in (("signed_date", "D"), ("in_force_date", "o")):
             value = row[f"{column}_start"]
-            if pd.notna(value):
-                ax.plot([_to_num(value)], [lane], marker=marker, markersize=6, color="black",
-                        markerfacecolor=_marker_face(row[f"{column}_precision"], "black"), zorder=3)
-    ax.set_yticks(range(len(frame)), [plain_text(v) for v in frame[label_column]])
-    ax.set_ylim(-0.7, len(frame) - 0.3)
-    ax.axvline(now, color="black", linestyle=":", linewidth=1)
-    ax.annotate(f"data as of {as_of:%b %Y}", xy=(now, len(frame) - 0.4), xytext=(-4, 0), textcoords="offset points",
+            if pd.notna(value) and row[f"{column}_precision"] == "day":
+                ax.plot([_to_num(value)], [lane], marker=marker, markersize=4.5, color="black", zorder=3)
+    ax.set_yticks(range(len(frame)), [plain_text(wrap_label(v, 30)) for v in frame[label_column]])
+    ax.set_ylim(len(frame) - 0.5, -0.6)
+    cutoff = _to_num(as_of)
+    ax.axvline(cutoff, color="black", linestyle=":", linewidth=1)
+    ax.annotate(f"data to {as_of:%b %Y}", xy=(cutoff, -0.55), xytext=(-3, 0), textcoords="offset points",
                 ha="right", va="top", fontsize=8)
+    ax.set_xlim(_to_num(pd.Timestamp(first) - pd.Timedelta(days=120)), cutoff + 60)
     ax.xaxis_date()
-    ax.xaxis.set_major_locator(mdates.YearLocator(2))
+    span_years = as_of.year - pd.Timestamp(first).year
+    ax.xaxis.set_major_locator(mdates.YearLocator(4 if span_years > 16 else 2))
     ax.xaxis.set_major_formatter(mdates.DateFormatter("%Y"))
     ax.grid(axis="x", color="#dddddd", linewidth=0.6)
-    ax.set_xlabel("Year")
-    ax.set_title(plain_text(title), loc="left")
-    legend = [Patch(color=PHASE_COLOURS["negotiation"], label="negotiating"),
-              Patch(color=PHASE_COLOURS["signed"], label="signed, not yet in force"),
-              Patch(color=PHASE_COLOURS["in_force"], label="in force"),
-              Patch(color=PHASE_COLOURS["ended"], label="in force, later superseded"),
-              Line2D([], [], marker="D", color="none", markerfacecolor="black", markeredgecolor="black", label="signed"),
-              Line2D([], [], marker="o", color="none", markerfacecolor="black", markeredgecolor="black", label="entered into force"),
-              Line2D([], [], marker="o", color="none", markerfacecolor="white", markeredgecolor="black", label="month/year precision")]
-    ax.legend(handles=legend, loc="upper center", bbox_to_anchor=(0.5, -0.12 - 1.2 / height), ncol=4, fontsize=8)
-    fig.subplots_adjust(left=0.30, right=0.98, top=1 - 0.55 / height, bottom=min(0.45, 1.35 / height + 0.05))
+    legend = [Patch(facecolor=s["facecolor"], hatch=s["hatch"], edgecolor="white", label=s["label"]) for p, s in PHASES.items() if p in used]
+    legend += [Line2D([], [], marker="D", color="none", markerfacecolor="black", markeredgecolor="black", label="signed (day known)"),
+               Line2D([], [], marker="o", color="none", markerfacecolor="black", markeredgecolor="black", label="entered into force (day known)")]
+    fig.legend(handles=legend, loc="outside lower left", ncol=2, fontsize=8, handlelength=2.2)
     return fig
 
 
 def describe_swimlanes(network: pd.DataFrame, as_of: dt.date) -> str:
     """Alt text for plot_swimlanes, from the same frame."""
-    in_force = network["in_force_date"].astype(bool).sum()
+    ordered = network.sort_values("signed_date_start")
+    dated = int((network["in_force_date_precision"] == "day").sum())
+    partial = int(network["in_force_date"].astype(bool).sum()) - dated
+    undated = int(((network["in_force_date"] == "") & network["status"].isin(["in_force", "superseded"])).sum())
     return (f"Swimlane chart with one lane per agreement ({len(network)} lanes, {network['partner'].nunique()} partners), "
-            f"earliest at the bottom. Bars show negotiation where its start is known, the wait between signature and "
-            f"entry into force, and the period in force up to {as_of:%B %Y}. {in_force} of {len(network)} agreements "
-            "have a recorded entry-into-force date. First signature: "
-            f"{network['signed_date'].iloc[0]} ({network['partner_name'].iloc[0]}); latest: "
-            f"{network['signed_date'].iloc[-1]} ({network['partner_name'].iloc[-1]}).")
+            f"oldest at the top, up to {as_of:%B %Y}. Entry into force is known to the day for {dated}, to the month or "
+            f"year for {partial} (drawn as a span), and is not published for {undated} agreements known to be in force. "
+            f"First signature: {ordered['signed_date'].iloc[0]} ({ordered['partner_name'].iloc[0]}); latest: "
+            f"{ordered['signed_date'].iloc[-1]} ({ordered['partner_name'].iloc[-1]}).")
 
+
+# --------------------------------------------------------------------------- two networks
 
 @styled
 def plot_cumulative(counts: pd.DataFrame, title: str, ylabel: str) -> plt.Figure:
-    """Step chart of cumulative counts; one column per network (IND, JPN)."""
-    fig, ax = plt.subplots(figsize=(10, 4.2))
-    for column in counts.columns:
+    """Step chart of cumulative counts; one column per network (IND, JPN), labelled at the line's end."""
+    fig, ax = plt.subplots(figsize=(FIG_WIDTH, 3.0), layout="constrained")
+    fig.suptitle(plain_text(title), x=0.01, ha="left", fontsize=10, fontweight="bold")
+    styles = ["-", "--", ":"]
+    for i, column in enumerate(counts.columns):
         colour = NETWORK_COLOURS.get(column)
-        ax.step(counts.index, counts[column], where="post", linewidth=2, color=colour,
-                label=plain_text(counts.attrs.get("labels", {}).get(column, column)))
-        last_year = counts.index.max()
-        ax.annotate(f"{int(counts[column].iloc[-1])}", xy=(last_year, counts[column].iloc[-1]), xytext=(4, 0),
-                    textcoords="offset points", va="center", fontsize=9, color=colour)
+        ax.step(counts.index, counts[column], where="post", linewidth=2, color=colour, linestyle=styles[i % 3])
+        name = counts.attrs.get("names", {}).get(column, column)
+        ax.annotate(f"{plain_text(name)}: {int(counts[column].iloc[-1])}", xy=(counts.index.max(), counts[column].iloc[-1]),
+                    xytext=(-4, 5), textcoords="offset points", ha="right", va="bottom", fontsize=8, color="black")
     ax.set_xlabel("Year of signature")
     ax.set_ylabel(ylabel)
     ax.yaxis.set_major_locator(plt.MaxNLocator(integer=True))
-    ax.set_ylim(0, max(1, counts.to_numpy().max()) + 1)
+    ax.set_ylim(0, max(1, counts.to_numpy().max()) + 2)
     ax.grid(axis="y", color="#dddddd", linewidth=0.6)
-    ax.set_title(plain_text(title), loc="left")
-    ax.legend(loc="upper left")
-    fig.tight_layout()
     return fig
 
 
@@ -246,21 +325,23 @@ def describe_cumulative(counts: pd.DataFrame, first_years: dict[str, int]) -> st
 @styled
 def plot_duration_bars(frame: pd.DataFrame, value_column: str, label_column: str, group_column: str,
                        title: str, xlabel: str) -> plt.Figure:
-    """Horizontal bars, one per agreement, coloured by network."""
+    """Horizontal bars, one per agreement, grouped by network (colour and hatching), value written at the end."""
     frame = frame.sort_values([group_column, value_column]).reset_index(drop=True)
-    fig, ax = plt.subplots(figsize=(10, max(2.5, 0.36 * len(frame) + 1.2)))
-    colours = [NETWORK_COLOURS.get(g, OKABE_ITO["grey"]) for g in frame[group_column]]
-    ax.barh(range(len(frame)), frame[value_column], color=colours)
+    fig, ax = plt.subplots(figsize=(FIG_WIDTH, 1.4 + 0.3 * len(frame)), layout="constrained")
+    fig.suptitle(plain_text(title), x=0.01, ha="left", fontsize=10, fontweight="bold")
+    hatches = {g: h for g, h in zip(dict.fromkeys(frame[group_column]), ["", "///", ".."])}
+    ax.barh(range(len(frame)), frame[value_column], color=[NETWORK_COLOURS.get(g, OKABE_ITO["grey"]) for g in frame[group_column]],
+            hatch=[hatches[g] for g in frame[group_column]], edgecolor="white")
     for i, value in enumerate(frame[value_column]):
         ax.annotate(f"{value:.0f}", xy=(value, i), xytext=(3, 0), textcoords="offset points", va="center", fontsize=8)
-    ax.set_yticks(range(len(frame)), [plain_text(v) for v in frame[label_column]])
+    ax.set_yticks(range(len(frame)), [plain_text(wrap_label(v, 36)) for v in frame[label_column]])
+    ax.invert_yaxis()
+    ax.set_xlim(0, frame[value_column].max() * 1.12 + 1)
     ax.set_xlabel(xlabel)
     ax.grid(axis="x", color="#dddddd", linewidth=0.6)
-    ax.set_title(plain_text(title), loc="left")
-    groups = list(dict.fromkeys(frame[group_column]))
-    ax.legend(handles=[Patch(color=NETWORK_COLOURS.get(g, OKABE_ITO["grey"]), label=plain_text(frame.attrs.get("labels", {}).get(g, g))) for g in groups],
-              loc="lower right")
-    fig.tight_layout()
+    fig.legend(handles=[Patch(facecolor=NETWORK_COLOURS.get(g, OKABE_ITO["grey"]), hatch=hatches[g], edgecolor="white",
+                             label=plain_text(frame.attrs.get("labels", {}).get(g, g))) for g in hatches],
+               loc="outside lower left", ncol=len(hatches))
     return fig
 
 
@@ -271,37 +352,40 @@ def describe_duration_bars(frame: pd.DataFrame, value_column: str, group_column:
         values = frame.loc[frame[group_column] == group, value_column]
         if len(values):
             parts.append(f"{name} ({len(values)}) range from {values.min():.0f} to {values.max():.0f} months")
+        else:
+            parts.append(f"none of {name.lower()} has both dates known to the month")
     return f"Horizontal bars for the {len(frame)} agreements with both dates known. " + "; ".join(parts) + "."
 
 
+# --------------------------------------------------------------------------- activity
+
 @styled
 def plot_activity_heatmap(matrix: pd.DataFrame, markers: dict[str, list[int]], title: str) -> plt.Figure:
-    """Counts per row (partner) and column (year), with the year each agreement
-    was signed outlined so before/after can be read along the row."""
-    fig, ax = plt.subplots(figsize=(11, max(2.6, 0.5 * len(matrix) + 1.6)))
+    """Counts per row (partner) and column (year), written in each cell, with the year each
+    agreement was signed outlined so before and after can be read along the row."""
+    years = list(matrix.columns)
+    fig, ax = plt.subplots(figsize=(FIG_WIDTH, 1.9 + 0.3 * len(matrix)), layout="constrained")
+    fig.suptitle(plain_text(title), x=0.01, ha="left", fontsize=10, fontweight="bold")
     values = matrix.to_numpy(dtype=float)
     vmax = max(1.0, values.max())
-    image = ax.imshow(values, aspect="auto", cmap="cividis_r", vmin=0, vmax=vmax)
+    ax.imshow(values, aspect="auto", cmap="Blues", vmin=0, vmax=vmax * 1.15)
     for (i, j), value in np.ndenumerate(values):
         if value:
             ax.text(j, i, f"{int(value)}", ha="center", va="center", fontsize=8,
-                    color="white" if value > vmax * 0.55 else "black")
-    years = list(matrix.columns)
+                    color="white" if value > vmax * 0.6 else "black")
     for i, partner in enumerate(matrix.index):
         for year in markers.get(partner, []):
             if year in years:
-                j = years.index(year)
-                ax.add_patch(plt.Rectangle((j - 0.5, i - 0.5), 1, 1, fill=False, edgecolor=OKABE_ITO["vermillion"], linewidth=2.2))
-    ax.set_xticks(range(len(years)), [str(y) for y in years], rotation=90)
-    ax.set_yticks(range(len(matrix.index)), [plain_text(v) for v in matrix.attrs.get("labels", matrix.index)])
-    ax.set_xlabel("Year")
-    ax.set_ylabel("Partner")
-    ax.set_title(plain_text(title), loc="left")
-    colourbar = fig.colorbar(image, ax=ax, fraction=0.025, pad=0.01)
-    colourbar.set_label("Exercises (count)")
-    ax.legend(handles=[Patch(fill=False, edgecolor=OKABE_ITO["vermillion"], linewidth=2, label="year the logistics agreement was signed")],
-              loc="upper left", bbox_to_anchor=(0, -0.28), fontsize=8)
-    fig.tight_layout()
+                ax.add_patch(plt.Rectangle((years.index(year) - 0.5, i - 0.5), 1, 1, fill=False,
+                                           edgecolor=OKABE_ITO["vermillion"], linewidth=1.8))
+    step = 2 if len(years) > 14 else 1
+    ax.set_xticks(range(0, len(years), step), [str(y) for y in years[::step]], rotation=90)
+    labels = matrix.attrs.get("labels", list(matrix.index))
+    totals = matrix.sum(axis=1)
+    ax.set_yticks(range(len(matrix.index)), [f"{plain_text(l)} ({int(t)})" for l, t in zip(labels, totals)])
+    fig.legend(handles=[Patch(fill=False, edgecolor=OKABE_ITO["vermillion"], linewidth=1.8,
+                              label="year the logistics agreement was signed (total editions in brackets)")],
+               loc="outside lower left", fontsize=8)
     return fig
 
 
@@ -309,34 +393,36 @@ def describe_activity_heatmap(matrix: pd.DataFrame, subject: str, first_year: in
     """Alt text for plot_activity_heatmap: rows, years and the busiest rows."""
     busiest = matrix.sum(axis=1).sort_values(ascending=False)
     labels = dict(zip(matrix.index, matrix.attrs.get("labels", matrix.index)))
-    return (f"Heatmap: rows are {subject} ({len(matrix)}), columns the years {first_year}–{end_year}, "
-            f"cells the number of documented exercise editions with India. Outlined cells mark the year each logistics "
-            f"agreement was signed. Most editions: {labels[busiest.index[0]]} ({int(busiest.iloc[0])}); "
-            + ", ".join(f"{labels[p]} {int(n)}" for p, n in busiest.iloc[1:].items()) + ".")
+    return (f"Grid: rows are {subject} ({len(matrix)}), columns the years {first_year}–{end_year}, each cell the number "
+            f"of documented exercise editions with India, written in the cell. Outlined cells mark the year each "
+            f"logistics agreement was signed. Editions per partner: "
+            + ", ".join(f"{labels[p]} {int(n)}" for p, n in busiest.items()) + ".")
 
 
 @styled
 def plot_grouped_counts(table: pd.DataFrame, title: str, xlabel: str, ylabel: str) -> plt.Figure:
-    """Stacked horizontal bars: rows of `table` are categories, columns the stack."""
-    fig, ax = plt.subplots(figsize=(9, max(2.4, 0.45 * len(table) + 1.3)))
+    """Stacked horizontal bars with the count written in each segment: rows of `table` are
+    categories, columns the stack (each with its own hatching)."""
+    fig, ax = plt.subplots(figsize=(FIG_WIDTH, 1.5 + 0.32 * len(table)), layout="constrained")
+    fig.suptitle(plain_text(title), x=0.01, ha="left", fontsize=10, fontweight="bold")
     left = np.zeros(len(table))
     palette = {"high": OKABE_ITO["blue"], "medium": OKABE_ITO["orange"], "low": OKABE_ITO["vermillion"],
                "supported": OKABE_ITO["bluish_green"], "disputed": OKABE_ITO["orange"], "wrong": OKABE_ITO["vermillion"]}
-    for column in table.columns:
+    hatches = ["", "///", "..", "xx"]
+    for k, column in enumerate(table.columns):
         values = table[column].to_numpy()
-        ax.barh(range(len(table)), values, left=left, label=plain_text(column), color=palette.get(column))
+        ax.barh(range(len(table)), values, left=left, label=plain_text(column), color=palette.get(column),
+                hatch=hatches[k % 4], edgecolor="white")
         for i, (start, value) in enumerate(zip(left, values)):
-            if value:
-                ax.text(start + value / 2, i, f"{int(value)}", ha="center", va="center", fontsize=8,
-                        color="white" if column in ("high", "wrong", "supported") else "black")
+            if value >= table.to_numpy().sum(axis=1).max() * 0.04:
+                ax.text(start + value / 2, i, f"{int(value)}", ha="center", va="center", fontsize=8, color="black",
+                        bbox=dict(boxstyle="square,pad=0.15", fc="white", ec="none"))
         left += values
     ax.set_yticks(range(len(table)), [plain_text(v) for v in table.index])
     ax.invert_yaxis()
     ax.set_xlabel(xlabel)
     ax.set_ylabel(ylabel)
-    ax.set_title(plain_text(title), loc="left")
     ax.legend(loc="lower right")
-    fig.tight_layout()
     return fig
 
 
@@ -345,3 +431,92 @@ def describe_grouped_counts(table: pd.DataFrame, total_label: str) -> str:
     return (f"Stacked bars of the {int(table.to_numpy().sum())} {total_label} by kind: "
             + "; ".join(f"{kind} {int(row.sum())} (" + ", ".join(f"{c} {int(v)}" for c, v in row.items() if v) + ")"
                         for kind, row in table.iterrows()) + ".")
+
+
+# --------------------------------------------------------------------------- map
+
+MAP_EXTENT = (40.0, -32.0, 150.0, 46.0)  # west, south, east, north
+CLUSTER = (64.0, 0.0, 96.0, 32.0)  # India: its labels go in a column to the east, with leader lines
+
+
+def _place_labels(labelled: pd.DataFrame, label_column: str, extent, width_inches: float):
+    """Label positions that do not overlap: labels of places in India stand in a column east of
+    the subcontinent, evenly spaced in the order of latitude (leader lines do not cross); other
+    labels stand beside their point, on the side with room."""
+    west, south, east, north = extent
+    deg_per_char = (east - west) / (width_inches * 72 / 4.9)  # 8 pt DejaVu Sans: about 4.9 pt a character
+    line = (north - south) * 0.05
+    points = [(r["longitude"], r["latitude"], r[label_column]) for _, r in labelled.iterrows()]
+    x0, y0, x1, y1 = CLUSTER
+    cluster = sorted([p for p in points if x0 <= p[0] <= x1 and y0 <= p[1] <= y1], key=lambda p: -p[1])
+    anchors, positions = [], []
+    top = min(y1, max((p[1] for p in cluster), default=y1) + line * (len(cluster) - 1) / 2)
+    for i, (lon, lat, text) in enumerate(cluster):
+        anchors.append((lon, lat, text))
+        positions.append((x1 + 3.0, top - i * line))
+    for lon, lat, text in (p for p in points if p not in cluster):
+        width = len(text) * deg_per_char
+        side = 1 if lon + 3 + width < east else -1
+        anchors.append((lon, lat, text))
+        positions.append((lon + side * 2.5, min(lat + line * 0.6, north - line)))
+    return anchors, positions
+
+
+@styled
+def plot_places_map(places: pd.DataFrame, title: str, extent=MAP_EXTENT, label_column: str = "label") -> plt.Figure:
+    """Land (Natural Earth, no borders) in plate carrée with a latitude-corrected aspect, and one
+    marker per place. `places` has longitude, latitude, role ('use' or 'exercise'), grade
+    ('stated' / 'reported' for uses), count, url and a label (shown where not empty)."""
+    from matplotlib.collections import PolyCollection
+
+    from .geography import land_polygons
+
+    west, south, east, north = extent
+    aspect = 1 / math.cos(math.radians((south + north) / 2))
+    height = FIG_WIDTH * (north - south) / (east - west) * aspect * 0.82 + 0.9
+    fig, ax = plt.subplots(figsize=(FIG_WIDTH, height), layout="constrained")
+    fig.suptitle(plain_text(title), x=0.01, ha="left", fontsize=10, fontweight="bold")
+    ax.add_collection(PolyCollection(land_polygons(west, south, east, north), facecolor="#e6e2d8", edgecolor="#e6e2d8",
+                                     linewidth=0.3, zorder=1))
+    ax.set_xlim(west, east)
+    ax.set_ylim(south, north)
+    ax.set_aspect(aspect)
+    ax.set_facecolor("#f4f8fb")
+    venues = places[places["role"] == "exercise"]
+    if len(venues):
+        dots = ax.scatter(venues["longitude"], venues["latitude"], s=8 + 5 * np.sqrt(venues["count"]), marker="^",
+                          facecolor="none", edgecolor=OKABE_ITO["grey"], linewidth=0.8, zorder=2)
+        dots.set_urls(list(venues["url"]))
+    styles = {"stated": dict(marker="o", facecolor=OKABE_ITO["vermillion"], edgecolor="black"),
+              "reported": dict(marker="o", facecolor="white", edgecolor=OKABE_ITO["vermillion"])}
+    for grade, style in styles.items():
+        subset = places[(places["role"] == "use") & (places["grade"] == grade)]
+        if len(subset):
+            dots = ax.scatter(subset["longitude"], subset["latitude"], s=18 + 10 * np.sqrt(subset["count"]), linewidth=1.0,
+                              zorder=3, **style)
+            dots.set_urls(list(subset["url"]))
+    labelled = places[places[label_column].astype(bool)].drop_duplicates("label")
+    for (lon, lat, text), (tx, ty) in zip(*_place_labels(labelled, label_column, extent, FIG_WIDTH)):
+        ax.annotate(plain_text(text), xy=(lon, lat), xytext=(tx, ty), fontsize=8, va="center",
+                    ha="left" if tx >= lon else "right", zorder=4,
+                    arrowprops=dict(arrowstyle="-", color="#666666", linewidth=0.5, shrinkA=0, shrinkB=2))
+    ax.set_xticks(range(int(west), int(east) + 1, 30), [f"{x}°E" for x in range(int(west), int(east) + 1, 30)])
+    ax.set_yticks(range(int(south), int(north) + 1, 20),
+                  [f"{abs(y)}°{'N' if y > 0 else 'S' if y < 0 else ''}" for y in range(int(south), int(north) + 1, 20)])
+    for spine in ax.spines.values():
+        spine.set_visible(True)
+        spine.set_color("#999999")
+    legend = [Line2D([], [], linestyle="none", label="use stated as under an agreement", **{k.replace("facecolor", "markerfacecolor").replace("edgecolor", "markeredgecolor"): v for k, v in styles["stated"].items()}),
+              Line2D([], [], linestyle="none", label="use reported, link to an agreement not stated", **{k.replace("facecolor", "markerfacecolor").replace("edgecolor", "markeredgecolor"): v for k, v in styles["reported"].items()}),
+              Line2D([], [], linestyle="none", marker="^", markerfacecolor="none", markeredgecolor=OKABE_ITO["grey"], label="exercise venue (size: editions)")]
+    fig.legend(handles=legend, loc="outside lower left", ncol=2, fontsize=8)
+    return fig
+
+
+def describe_places_map(places: pd.DataFrame) -> str:
+    uses = places[places["role"] == "use"]
+    venues = places[places["role"] == "exercise"]
+    return (f"Map of the Indian Ocean and the western Pacific. {len(uses)} places where a documented use of a logistics "
+            f"agreement took place ({int((uses['grade'] == 'stated').sum())} with the agreement stated), labelled: "
+            + ", ".join(dict.fromkeys(uses["label"][uses["label"].astype(bool)]))
+            + f"; and {len(venues)} exercise venues shown as small triangles.")

@@ -5,15 +5,16 @@ is given an output folder. The same output reads well in JupyterLab (left-aligne
 caption and source note on lines of their own) and in the report."""
 from __future__ import annotations
 
-import base64
 import html
 import io
+import re
 from collections import Counter
 from pathlib import Path
 
 import pandas as pd
 
-from .style import PNG_METADATA, RC, SVG_METADATA, chart_style
+from .citations import MARKER, marker
+from .style import MIN_POINTS, PNG_METADATA, RC, SVG_METADATA, chart_style
 
 esc = html.escape
 MAX_TABLE_ROWS = 200  # longer tables show their head and name the CSV holding all rows
@@ -24,55 +25,112 @@ def display_html(markup: str) -> None:
     display(HTML(markup))
 
 
-def source_note(dataset, source_ids) -> str:
-    """'Source: N documents — Publisher A (n), Publisher B (n) … Full list in the appendix.'"""
+def source_note(dataset, source_ids, limit: int = 6, lead: str = "Sources") -> str:
+    """'Sources: Ministry of Foreign Affairs of Japan [@a]; Press Information Bureau [@b]; … and N other
+    documents (Appendix B).' Official records come first, then the documents cited most often."""
     ids = []
     for value in source_ids:
         ids.extend(value if isinstance(value, list) else [p.strip() for p in str(value).split(";") if p.strip()])
-    counts = Counter(dataset.sources.loc[ids, "publisher"]) if ids else Counter()
+    counts = Counter(i for i in ids if i in dataset.sources.index)
     if not counts:
-        return "Source: project dataset."
-    top = ", ".join(f"{publisher} ({n})" for publisher, n in counts.most_common(5))
-    more = len(counts) - 5
-    extra = f" and {more} other publisher{'s' if more > 1 else ''}" if more > 0 else ""
-    n_docs = len(set(ids))
-    return (f"Source: {n_docs} document{'s' if n_docs != 1 else ''} cited in data/ — {top}{extra}. "
-            "Full list in the appendix.")
+        return f"{lead}: the project dataset."
+    sources = dataset.sources.loc[list(counts)]
+    rank = {"official": 0}
+    ordered = sorted(counts, key=lambda i: (rank.get(sources.at[i, "kind"], 1), -counts[i], sources.at[i, "publisher"].casefold(), i))
+    shown = ordered[:limit]
+    by_publisher: dict[str, list[str]] = {}
+    for source_id in shown:
+        by_publisher.setdefault(sources.at[source_id, "publisher"], []).append(source_id)
+    parts = [f"{publisher} {marker(group)}" for publisher, group in by_publisher.items()]
+    rest = len(ordered) - len(shown)
+    more = f"; and {rest} other document{'s' if rest != 1 else ''} cited in the rows" if rest > 0 else ""
+    return f"{lead}: " + "; ".join(parts) + more + "."
 
 
 # --------------------------------------------------------------------------- figures
 
-def save_figure(fig, name: str, output_dir: Path | str | None) -> bytes:
-    """The PNG bytes of the figure; also PNG and SVG files under output_dir when one is given."""
+def _drawn_texts(fig):
+    """Every text matplotlib draws: tick labels outside an axis's view are made but never drawn."""
+    import matplotlib.text
+
+    hidden = set()
+    for ax in fig.axes:
+        for axis in (ax.xaxis, ax.yaxis):
+            low, high = sorted(axis.get_view_interval())
+            slack = (high - low) * 1e-6
+            for tick in axis.get_major_ticks() + axis.get_minor_ticks():
+                if not low - slack <= tick.get_loc() <= high + slack:
+                    hidden.update({id(tick.label1), id(tick.label2)})
+    return [t for t in fig.findobj(matplotlib.text.Text)
+            if t.get_visible() and t.get_text().strip() and id(t) not in hidden]
+
+
+def legibility_problems(fig) -> list[str]:
+    """What makes a figure illegible once printed at its size: text under MIN_POINTS, and
+    anything drawn outside the figure (a clipped label or legend)."""
+    fig.canvas.draw()
+    renderer = fig.canvas.get_renderer()
+    texts = _drawn_texts(fig)
+    problems = [f"text '{t.get_text()[:40]}' is {t.get_fontsize():.1f} pt (at least {MIN_POINTS:.0f} pt)"
+                for t in texts if t.get_fontsize() < MIN_POINTS - 0.01]
+    width, height = fig.get_size_inches()
+    tight = fig.get_tightbbox(renderer)
+    if tight.x0 < -0.01 or tight.y0 < -0.01 or tight.x1 > width + 0.01 or tight.y1 > height + 0.01:
+        box = fig.bbox
+        outside = [t.get_text()[:40] for t in texts if (lambda e: e.x0 < box.x0 - 1 or e.y0 < box.y0 - 1
+                   or e.x1 > box.x1 + 1 or e.y1 > box.y1 + 1)(t.get_window_extent(renderer))]
+        problems.append("something is drawn outside the figure" + (f": {', '.join(repr(t) for t in outside[:5])}" if outside else ""))
+    return problems
+
+
+SVG_ID = re.compile(r'(\bid="|url\(#|href="#)([^"\)]+)')
+
+
+def svg_markup(fig, name: str, alt: str) -> str:
+    """The figure as inline SVG for the page: ids made unique to this figure, the alt text as
+    its accessible name, links set on marks (set_url) kept."""
     with chart_style():
-        buffer = io.BytesIO()
-        fig.savefig(buffer, format="png", dpi=RC["savefig.dpi"], metadata=PNG_METADATA)
-        png = buffer.getvalue()
-        if output_dir is not None:
-            out = Path(output_dir)
-            out.mkdir(parents=True, exist_ok=True)
-            (out / f"{name}.png").write_bytes(png)
-            fig.savefig(out / f"{name}.svg", format="svg", metadata=SVG_METADATA)
-    return png
+        buffer = io.StringIO()
+        fig.savefig(buffer, format="svg", metadata=SVG_METADATA)
+    svg = buffer.getvalue()
+    svg = svg[svg.index("<svg"):]
+    svg = SVG_ID.sub(lambda m: f"{m.group(1)}{name}-{m.group(2)}", svg)
+    return svg.replace("<svg ", f'<svg role="img" aria-label="{esc(alt, quote=True)}" class="chart-svg" ', 1).replace(
+        ">", f"><title>{esc(alt)}</title>", 1)
 
 
-def figure_html(png: bytes, name: str, caption: str, alt: str, note: str) -> str:
-    data = base64.b64encode(png).decode("ascii")
-    return (f'<figure class="chart" id="fig-{esc(name)}">'
-            f'<img src="data:image/png;base64,{data}" alt="{esc(alt, quote=True)}"/>'
+def save_figure(fig, name: str, output_dir: Path | str | None) -> None:
+    """PNG and SVG files of the figure under output_dir, when one is given."""
+    if output_dir is None:
+        return
+    out = Path(output_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    with chart_style():
+        fig.savefig(out / f"{name}.png", format="png", dpi=RC["savefig.dpi"], metadata=PNG_METADATA)
+        fig.savefig(out / f"{name}.svg", format="svg", metadata=SVG_METADATA)
+
+
+def figure_html(svg: str, name: str, caption: str, note: str) -> str:
+    return (f'<figure class="chart" id="fig-{esc(name)}">{svg}'
             f'<figcaption><p class="caption">{esc(caption)}</p>'
             f'<p class="source-note">{esc(note)}</p></figcaption></figure>')
 
 
 def show_figure(fig, name: str, caption: str, alt: str, note: str, output_dir: Path | str | None = None) -> None:
-    """Show the figure with caption, source note and alt text (saving it when given a folder), then close it."""
+    """Show the figure with caption, source note and alt text (saving it when given a folder), then close it.
+    Refuses a figure that would be illegible in print."""
     import matplotlib.pyplot as plt
 
     if not alt or not alt.strip():
         raise ValueError(f"figure '{name}' needs alt text describing what it shows")
-    png = save_figure(fig, name, output_dir)
+    problems = legibility_problems(fig)
+    if problems:
+        plt.close(fig)
+        raise ValueError(f"figure '{name}' is not legible in print: " + "; ".join(problems))
+    save_figure(fig, name, output_dir)
+    svg = svg_markup(fig, name, alt)
     plt.close(fig)
-    display_html(figure_html(png, name, caption, alt, note))
+    display_html(figure_html(svg, name, caption, note))
 
 
 # --------------------------------------------------------------------------- tables
@@ -81,35 +139,55 @@ def _cell_text(value) -> str:
     return "" if value is None or (isinstance(value, float) and pd.isna(value)) else str(value)
 
 
-def column_widths(frame: pd.DataFrame, columns: list[str]) -> list[float]:
-    """Percent widths from typical content length, so the printed report can use a fixed
-    table layout (fast to paginate) while no column is narrower than its longest header word
-    or its longest short cell word (no word broken one letter per line)."""
-    weights = []
+def _printed(text: str) -> str:
+    """Text as printed: a citation marker becomes numbers ('[@a; @b]' prints as '[123, 456]')."""
+    return MARKER.sub(lambda m: "[" + ", ".join("000" for _ in m.group(1).split(";")) + "]", text)
+
+
+def column_widths(frame: pd.DataFrame, columns: list[str], nowrap: tuple[str, ...] = (), available: float = 110.0) -> list[float]:
+    """Percent widths for a fixed table layout (fast to paginate). Widths are reckoned in
+    characters of the printed font (`available` fit across the page): every column first gets
+    room for its longest word, header words included (no word broken mid-way), and a column
+    whose cells never wrap (dates) room for its longest cell; what is left goes to the columns
+    with more text, in proportion to their typical content."""
+    minimum, wanted = [], []
     for column in columns:
-        texts = [_cell_text(v) for v in frame[column]]
+        texts = [_printed(_cell_text(v)) for v in frame[column]]
         mean = sum(map(len, texts)) / len(texts) if texts else 0
-        longest_cell_word = max((len(w) for t in texts for w in t.split()), default=0)
-        longest_header_word = max((len(w) for w in str(column).split()), default=0)
-        weights.append(max(min(mean, 28.0), min(longest_cell_word, 14), longest_header_word, 5) + 1.5)
-    total = sum(weights) or 1.0
-    return [round(100 * w / total, 1) for w in weights]
+        longest_word = max([len(w) for t in texts for w in t.split()] + [0])
+        header_word = max((len(w) for w in str(column).split()), default=0)
+        floor = max(min(longest_word, 16), header_word * 1.35, 4) + 1.5
+        if column in nowrap:
+            floor = max(floor, max(map(len, texts), default=0) + 1.5)
+        minimum.append(floor)
+        wanted.append(max(floor, min(mean, 40.0) + 1.5))
+    spare = max(available - sum(minimum), 0.0)
+    extra = [w - m for w, m in zip(wanted, minimum)]
+    share = sum(extra) or 1.0
+    widths = [m + spare * e / share for m, e in zip(minimum, extra)] if sum(extra) else minimum
+    total = sum(widths) or 1.0
+    return [round(100 * w / total, 1) for w in widths]
 
 
 LEFT = ' style="text-align:left"'
 RIGHT = ' style="text-align:right"'
 
 
+NOWRAP = ' style="text-align:left;white-space:nowrap"'
+
+
 def table_html(frame: pd.DataFrame, caption: str, note: str, name: str, links: dict[str, str] | None = None,
-               numeric: tuple[str, ...] = ()) -> str:
+               numeric: tuple[str, ...] = (), nowrap: tuple[str, ...] = (), css_class: str = "") -> str:
     """An HTML table in which every header and cell is escaped. `links` maps a column to the
-    column holding its URL; such cells become links. The column widths for print travel as
-    `data-widths` (the report turns them into a fixed layout; JupyterLab lays the table out freely)."""
+    column holding its URL; such cells become links. Cells of `nowrap` columns (dates) never
+    wrap. The column widths for print travel as `data-widths` (the report turns them into a
+    fixed layout; JupyterLab lays the table out freely); `data-csv` names the table's CSV."""
     links = links or {}
     shown = [c for c in frame.columns if c not in set(links.values())]
-    align = {c: RIGHT if c in numeric else LEFT for c in shown}
+    align = {c: RIGHT if c in numeric else NOWRAP if c in nowrap else LEFT for c in shown}
     head = "".join(f'<th scope="col"{align[c]}>{esc(str(c))}</th>' for c in shown)
-    widths = ",".join(str(w) for w in column_widths(frame, shown))
+    available = 170.0 if "landscape" in css_class else 125.0 if "register" in css_class else 110.0
+    widths = ",".join(str(w) for w in column_widths(frame, shown, nowrap, available))
     rows = []
     for _, row in frame.iterrows():
         cells = []
@@ -122,7 +200,8 @@ def table_html(frame: pd.DataFrame, caption: str, note: str, name: str, links: d
             else:
                 cells.append(f"<td{cls}{align[column]}>{esc(text)}</td>")
         rows.append("<tr>" + "".join(cells) + "</tr>")
-    return (f'<figure class="table" id="tab-{esc(name)}"><table data-widths="{widths}">'
+    classes = " ".join(["table", css_class]).strip()
+    return (f'<figure class="{classes}" id="tab-{esc(name)}" data-csv="{esc(name)}.csv"><table data-widths="{widths}">'
             f'<caption>{esc(caption)}</caption><thead><tr>{head}</tr></thead>'
             f'<tbody>{"".join(rows)}</tbody></table>'
             f'<figcaption class="source-note">{esc(note)}</figcaption></figure>')
@@ -133,18 +212,19 @@ def cut_table(frame: pd.DataFrame, note: str, name: str, max_rows: int = MAX_TAB
     if len(frame) <= max_rows:
         return frame, note
     return frame.head(max_rows), (f"{note} Showing the first {max_rows} of {len(frame)} rows; "
-                                  f"the whole table is figures/tables/{name}.csv.")
+                                  f"the whole table is in its CSV file ({name}.csv).")
 
 
 def show_table(frame: pd.DataFrame, caption: str, note: str, name: str, output_dir: Path | str | None = None,
-               links: dict[str, str] | None = None, numeric: tuple[str, ...] = (), max_rows: int = MAX_TABLE_ROWS) -> None:
+               links: dict[str, str] | None = None, numeric: tuple[str, ...] = (), nowrap: tuple[str, ...] = (),
+               max_rows: int = MAX_TABLE_ROWS, css_class: str = "") -> None:
     """Show an escaped table with caption and source note; save it as CSV when given a folder."""
     if output_dir is not None:
         out = Path(output_dir) / "tables"
         out.mkdir(parents=True, exist_ok=True)
         frame.to_csv(out / f"{name}.csv", index=False)
     shown, note = cut_table(frame, note, name, max_rows)
-    display_html(table_html(shown, caption, note, name, links, numeric))
+    display_html(table_html(shown, caption, note, name, links, numeric, nowrap, css_class))
 
 
 def show_text(text: str, css_class: str = "note") -> None:
@@ -156,3 +236,27 @@ def show_list(items: list[str], css_class: str = "findings", max_items: int = MA
     shown = "".join(f"<li>{esc(i)}</li>" for i in items[:max_items])
     more = f'<p class="note">… and {len(items) - max_items} more in the table below.</p>' if len(items) > max_items else ""
     display_html(f'<ul class="{esc(css_class)}">{shown}</ul>{more}')
+
+
+def show_markdown(text: str) -> None:
+    """Prose whose numbers come from the data: markdown, shown as such in Lab and in the report."""
+    from IPython.display import Markdown, display
+    display(Markdown(text))
+
+
+def bibliography_html(entries: pd.DataFrame) -> str:
+    """The numbered bibliography: `entries` has number, publisher, title, date label, url and short url.
+    Each entry's id is ref-N, which the report's citation links point to."""
+    from .citations import short_url
+
+    items = []
+    for row in entries.itertuples():
+        date = f" {esc(row.date)}." if row.date else ""
+        link = (f' <a class="url" href="{esc(row.url, quote=True)}">{esc(short_url(row.url))}</a>' if row.url else "")
+        items.append(f'<li id="ref-{row.number}" value="{row.number}"><span class="ref-number">[{row.number}]</span> '
+                     f'{esc(row.publisher)}. <cite>{esc(row.title)}</cite>.{date}{link}</li>')
+    return f'<ol class="bibliography">{"".join(items)}</ol>'
+
+
+def show_bibliography(entries: pd.DataFrame) -> None:
+    display_html(bibliography_html(entries))

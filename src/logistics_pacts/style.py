@@ -35,21 +35,26 @@ PHASE_COLOURS = {
 }
 NETWORK_COLOURS = {"IND": OKABE_ITO["orange"], "JPN": OKABE_ITO["blue"]}
 
+# Figures are drawn at the size they are printed: the text width of an A4 page with 2 cm
+# margins is 17 cm. At that size no text may be smaller than 8 pt (display checks it).
+FIG_WIDTH = 6.7  # inches
+MIN_POINTS = 8.0
+
 RC = {
     "figure.dpi": 100,
-    "savefig.dpi": 150,
+    "savefig.dpi": 200,
     "font.family": "DejaVu Sans",
-    "font.size": 10,
-    "axes.titlesize": 12,
+    "font.size": 9,
+    "axes.titlesize": 10,
     "axes.titleweight": "bold",
-    "axes.labelsize": 10,
+    "axes.labelsize": 9,
     "axes.spines.top": False,
     "axes.spines.right": False,
     "axes.prop_cycle": matplotlib.cycler(color=CYCLE),
-    "legend.fontsize": 9,
+    "legend.fontsize": 8,
     "legend.frameon": False,
-    "xtick.labelsize": 9,
-    "ytick.labelsize": 9,
+    "xtick.labelsize": 8,
+    "ytick.labelsize": 8,
     "svg.hashsalt": "logistics-pacts",
     "svg.fonttype": "none",
     "path.simplify": True,
