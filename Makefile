@@ -4,11 +4,11 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 
-# Overrides: make report PARTNER=Australia START_YEAR=2010 END_YEAR=2026 KINDS=exercise,summit FORCE=1 PDF=0 WORKERS=2
+# Overrides: make report PARTNER=Australia START_YEAR=2010 END_YEAR=2026 KINDS=exercise,summit FORCE=1 PDF=0 WORKERS=2 FRESH_KERNELS=1
 BUILD_ARGS := $(if $(PARTNER),--partner "$(PARTNER)") $(if $(START_YEAR),--start-year $(START_YEAR)) \
               $(if $(END_YEAR),--end-year $(END_YEAR)) $(if $(KINDS),--kinds "$(KINDS)") \
               $(if $(filter 1 yes true,$(FORCE)),--force) $(if $(filter 0 no false,$(PDF)),--no-pdf) \
-              $(if $(WORKERS),--workers $(WORKERS))
+              $(if $(WORKERS),--workers $(WORKERS)) $(if $(filter 1 yes true,$(FRESH_KERNELS)),--fresh-kernels)
 
 .PHONY: report test test-fast lab validate bench clean venv system-deps
 

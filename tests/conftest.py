@@ -25,9 +25,13 @@ workers: 2
 """
 
 
-def run_cli(command: str, *args, root: Path, timeout: int = 900, cwd: Path | None = None) -> subprocess.CompletedProcess:
+def run_cli(command: str, *args, root: Path, timeout: int = 900, cwd: Path | None = None,
+            package: Path | None = None) -> subprocess.CompletedProcess:
+    """The command line in a subprocess; `package`: a folder holding a copy of the package to run instead."""
     env = dict(os.environ)
     env.pop("LOGISTICS_PACTS_DEBUG", None)
+    if package is not None:
+        env["PYTHONPATH"] = str(package)
     return subprocess.run([sys.executable, "-m", "logistics_pacts", command, "--root", str(root), *args],
                           cwd=cwd or root, env=env, capture_output=True, text=True, timeout=timeout)
 

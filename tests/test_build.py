@@ -154,6 +154,59 @@ def test_a_data_change_re_executes_only_what_depends_on_it(built_project, tmp_pa
     assert len(executed) == 1 and "France" in executed[0], result.stdout
 
 
+def executed_runs(stdout: str) -> list[str]:
+    return [line.split("executed", 1)[1].split("  ")[1].strip() for line in stdout.splitlines()
+            if line.strip().startswith("executed")]
+
+
+def test_a_table_edit_re_executes_only_the_runs_that_read_that_table(built_project, tmp_path):
+    root = copy_project(built_project, tmp_path)
+    reads = {json.loads(p.read_text())["label"]: json.loads(p.read_text())["reads"]
+             for p in (root / ".cache" / "runs").glob("*/meta.json")}
+    assert "events" not in reads["07-disputes"] and "events" in reads["01-key-findings"], reads
+    events = root / "data" / "events.csv"
+    lines = events.read_text(encoding="utf-8").splitlines(keepends=True)
+    row = next(i for i, line in enumerate(lines) if ",exercise," in line and "MALABAR" in line.upper())
+    lines[row] = lines[row].replace("Malabar", "MALABAR", 1) if "Malabar" in lines[row] else lines[row].replace("MALABAR", "Malabar", 1)
+    events.write_text("".join(lines), encoding="utf-8")
+    result = run_cli("build", root=root)
+    assert result.returncode == 0, result.stderr
+    ran = executed_runs(result.stdout)
+    assert sorted(ran) == sorted(label for label, tables in reads.items() if "events" in tables or "*" in tables), result.stdout
+    assert "cached    07-disputes" in result.stdout
+
+
+def test_a_stylesheet_edit_renders_again_and_executes_nothing(built_project, tmp_path):
+    """Templates and CSS are not inputs of any notebook run: the pages and the PDF change, no
+    notebook runs. The edit is made to a copy of the package, never to the working tree."""
+    root = copy_project(built_project, tmp_path)
+    package = tmp_path / "package"
+    shutil.copytree(ROOT / "src" / "logistics_pacts", package / "logistics_pacts",
+                    ignore=shutil.ignore_patterns("__pycache__"))
+    css = package / "logistics_pacts" / "templates" / "report.css"
+    css.write_text(css.read_text(encoding="utf-8") + "\nfigcaption .caption { letter-spacing: 0.01em; }\n", encoding="utf-8")
+    pdf_before = (root / "report" / "report.pdf").read_bytes()
+    result = run_cli("build", root=root, package=package)
+    assert result.returncode == 0, result.stderr
+    assert executed_runs(result.stdout) == [], result.stdout
+    assert "letter-spacing: 0.01em" in (root / "report" / "index.html").read_text(encoding="utf-8")
+    assert (root / "report" / "report.pdf").read_bytes() != pdf_before
+
+
+def test_warm_kernels_give_the_same_report_as_fresh_kernels(tmp_path):
+    """Every run of the full report in reused kernels, then every run in a kernel of its own:
+    the pages, the figures and the PDF are the same bytes."""
+    root = make_project(tmp_path, config=None)
+    assert run_cli("build", root=root).returncode == 0
+    warm = snapshot(root / "report"), snapshot(root / "figures")
+    result = run_cli("build", "--force", "--fresh-kernels", root=root)
+    assert result.returncode == 0, result.stderr
+    fresh = snapshot(root / "report"), snapshot(root / "figures")
+    for name in {*warm[0], *fresh[0]} - {".build.json"}:
+        assert warm[0].get(name) == fresh[0].get(name), name
+    assert warm[1] == fresh[1]
+
+
 def test_failing_cell_stops_the_build_and_keeps_the_old_report(built_project, tmp_path):
     root = copy_project(built_project, tmp_path)
     before = snapshot(root / "report")

@@ -32,9 +32,9 @@ def rewrite(path, match, column, value):
 
 @pytest.fixture(scope="module")
 def hostile_report(tmp_path_factory):
-    # The register of claims (notes), the bibliography (publishers) and Australia's profile (titles).
-    config = SMALL_CONFIG.replace("01-key-findings.ipynb", "09-appendix-claims.ipynb").replace(
-        "07-disputes.ipynb", "10-appendix-bibliography.ipynb")
+    # The register of claims (notes), the bibliography of the documents it cites (publishers) and
+    # Australia's profile (titles).
+    config = SMALL_CONFIG.replace("01-key-findings.ipynb", "09-appendix-claims.ipynb")
     root = make_project(tmp_path_factory.mktemp("hostile"), config=config)
     data = root / "data"
     rewrite(data / "events.csv", lambda r: r["agreement_id"] == "aus-ind-mlsa-2020" and r["milestone"] == "signed", "title", HOSTILE)

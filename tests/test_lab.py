@@ -33,8 +33,7 @@ EXPECTED = {
     "07-disputes.ipynb": (0, 0),
     "08-method.ipynb": (1, 0),
     "09-appendix-claims.ipynb": (0, 1),
-    "10-appendix-bibliography.ipynb": (0, 0),
-    "11-appendix-agreements-and-data.ipynb": (0, 2),
+    "10-appendix-agreements-and-data.ipynb": (0, 2),
     "partner_profile.ipynb": (1, 5),
 }
 IDLE_AND_DONE = """() => {

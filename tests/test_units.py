@@ -1,6 +1,7 @@
 """Fast tests of the package's pure functions: partial-date arithmetic, timeline label
 placement, table widths and cutting, source notes, partner names, the descriptor's column
-roles, the build's notebook fingerprint, and that importing the package changes nothing global."""
+roles, the build's notebook fingerprint and what a run depends on, and that importing the package
+changes nothing global."""
 from __future__ import annotations
 
 import datetime as dt
@@ -124,7 +125,7 @@ def test_text_outside_the_figure_is_refused():
 
 def test_inline_svg_ids_are_unique_to_their_figure_and_carry_the_alt_text():
     fig = small_figure(fontsize=9)
-    svg = display.svg_markup(fig, "fig-a", "A line rising")
+    svg = display.svg_markup(display.svg_text(fig), "fig-a", "A line rising")
     assert svg.startswith('<svg role="img" aria-label="A line rising"') and "<title>A line rising</title>" in svg
     ids = re.findall(r'\bid="([^"]+)"', svg)
     assert ids and all(i.startswith("fig-a-") for i in ids)
@@ -167,7 +168,7 @@ def test_before_after_depends_on_the_data_cutoff_not_the_clock():
 
 
 def test_outputs_saved_by_lab_do_not_change_a_notebook_fingerprint(tmp_path):
-    from logistics_pacts.build import notebook_digest
+    from logistics_pacts.deps import notebook_digest
 
     source = ROOT / "notebooks" / "04-india-network.ipynb"
     notebook = json.loads(source.read_text(encoding="utf-8"))
@@ -182,6 +183,56 @@ def test_outputs_saved_by_lab_do_not_change_a_notebook_fingerprint(tmp_path):
     notebook["cells"][-1]["source"] = "print('changed')"
     saved.write_text(json.dumps(notebook))
     assert notebook_digest(saved) != before
+
+
+def test_a_notebooks_code_inputs_are_the_package_modules_it_imports_and_theirs():
+    from logistics_pacts.deps import notebook_modules
+
+    modules = notebook_modules(ROOT / "notebooks" / "07-disputes.ipynb")
+    assert {"logistics_pacts.analysis", "logistics_pacts.load", "logistics_pacts.validate", "logistics_pacts.rules"} <= modules
+    # The build's own modules are no input of any notebook: editing them re-executes nothing.
+    assert not {"logistics_pacts.build", "logistics_pacts.pdf", "logistics_pacts.render", "logistics_pacts.cli"} & modules
+
+
+def test_a_module_imported_inside_a_function_counts(tmp_path):
+    from logistics_pacts.deps import notebook_modules
+
+    notebook = {"cells": [{"cell_type": "code", "source": "def f():\n    from logistics_pacts.geography import land_polygons\n"
+                                                          "%matplotlib inline\n"}]}
+    path = tmp_path / "n.ipynb"
+    path.write_text(json.dumps(notebook))
+    assert "logistics_pacts.geography" in notebook_modules(path)
+
+
+def test_reading_a_table_is_recorded_and_going_through_all_records_every_table():
+    from logistics_pacts.load import forget_reads, load_dataset, tables_read
+
+    dataset = load_dataset(ROOT / "data")
+    forget_reads()
+    dataset.events, dataset.tables["claims"]
+    assert tables_read() == ["claims", "events"]
+    forget_reads()
+    list(dataset.tables.values())
+    assert tables_read() == ["*"]
+
+
+def test_a_runs_data_key_changes_only_with_the_tables_it_read():
+    from logistics_pacts.deps import reads_digest
+
+    tables = {"datapackage.json": "d", "events": "e1", "claims": "c1"}
+    before = reads_digest(["claims"], tables)
+    assert reads_digest(["claims"], dict(tables, events="e2")) == before
+    assert reads_digest(["claims"], dict(tables, claims="c2")) != before
+    assert reads_digest(["claims"], dict(tables, **{"datapackage.json": "d2"})) != before
+    assert reads_digest(["*"], dict(tables, events="e2")) != reads_digest(["*"], tables)
+
+
+def test_links_between_pdf_parts_point_outside_until_joined():
+    from logistics_pacts.pdf import CROSS_LINK, cross_part_links
+
+    part = '<h2 id="here">x</h2><a href="#here">a</a> <a class="cite" href="#ref-12">12</a> <a href="partners/AUS.html">p</a>'
+    linked = cross_part_links(part)
+    assert 'href="#here"' in linked and f'href="{CROSS_LINK}ref-12"' in linked and 'href="partners/AUS.html"' in linked
 
 
 def test_importing_the_package_changes_no_global_state():

@@ -328,14 +328,3 @@ def uses_table(dataset) -> pd.DataFrame:
         "Sources": uses["source_ids_list"].map(marker),
     })
 
-
-def bibliography(dataset) -> pd.DataFrame:
-    """Every source, numbered in the bibliography's order (the numbers the report's citations use)."""
-    from .citations import bibliography_order
-
-    order = bibliography_order(dataset.sources.to_dict("records"))
-    sources = dataset.sources.loc[order]
-    return pd.DataFrame({"number": range(1, len(order) + 1), "source_id": order, "publisher": sources["publisher"].values,
-                         "title": sources["title"].values, "date": date_label(sources["published_date"]).values,
-                         "url": sources["url"].values, "kind": sources["kind"].values,
-                         "reliability": sources["reliability"].values})

@@ -39,7 +39,7 @@ def _build(args) -> int:
     overrides = {"partner": args.partner, "start_year": args.start_year, "end_year": args.end_year,
                  "event_kinds": args.kinds, "workers": args.workers}
     config = load_config(project, overrides=overrides)
-    build(project, config, force=args.force, pdf=not args.no_pdf)
+    build(project, config, force=args.force, pdf=not args.no_pdf, warm=not args.fresh_kernels)
     return 0
 
 
@@ -83,6 +83,8 @@ def main(argv: list[str] | None = None) -> int:
     build.add_argument("--kinds", default=None, help="comma-separated event kinds for the timelines")
     build.add_argument("--workers", default=None, type=int)
     build.add_argument("--no-pdf", action="store_true", help="skip the PDF")
+    build.add_argument("--fresh-kernels", action="store_true",
+                       help="run every notebook in a new kernel instead of a warm one (slower; same output)")
     lab = commands["lab"]
     lab.add_argument("--port", default=None, type=int)
     lab.add_argument("--token", default=None, help="the token Lab asks for (default: a random one, printed)")

@@ -27,7 +27,7 @@ def display_html(markup: str) -> None:
 
 def source_note(dataset, source_ids, limit: int = 6, lead: str = "Sources") -> str:
     """'Sources: Ministry of Foreign Affairs of Japan [@a]; Press Information Bureau [@b]; … and N other
-    documents (Appendix B).' Official records come first, then the documents cited most often."""
+    documents (Appendix D).' Official records come first, then the documents cited most often."""
     ids = []
     for value in source_ids:
         ids.extend(value if isinstance(value, list) else [p.strip() for p in str(value).split(";") if p.strip()])
@@ -67,8 +67,9 @@ def _drawn_texts(fig):
 
 def legibility_problems(fig) -> list[str]:
     """What makes a figure illegible once printed at its size: text under MIN_POINTS, and
-    anything drawn outside the figure (a clipped label or legend)."""
-    fig.canvas.draw()
+    anything drawn outside the figure (a clipped label or legend). Lays the figure out without
+    rasterising it."""
+    fig.draw_without_rendering()
     renderer = fig.canvas.get_renderer()
     texts = _drawn_texts(fig)
     problems = [f"text '{t.get_text()[:40]}' is {t.get_fontsize():.1f} pt (at least {MIN_POINTS:.0f} pt)"
@@ -86,28 +87,32 @@ def legibility_problems(fig) -> list[str]:
 SVG_ID = re.compile(r'(\bid="|url\(#|href="#)([^"\)]+)')
 
 
-def svg_markup(fig, name: str, alt: str) -> str:
-    """The figure as inline SVG for the page: ids made unique to this figure, the alt text as
-    its accessible name, links set on marks (set_url) kept."""
+def svg_text(fig) -> str:
     with chart_style():
         buffer = io.StringIO()
         fig.savefig(buffer, format="svg", metadata=SVG_METADATA)
-    svg = buffer.getvalue()
+    return buffer.getvalue()
+
+
+def svg_markup(svg: str, name: str, alt: str) -> str:
+    """The figure's SVG made inline for the page: ids made unique to this figure, the alt text as
+    its accessible name, links set on marks (set_url) kept."""
     svg = svg[svg.index("<svg"):]
     svg = SVG_ID.sub(lambda m: f"{m.group(1)}{name}-{m.group(2)}", svg)
     return svg.replace("<svg ", f'<svg role="img" aria-label="{esc(alt, quote=True)}" class="chart-svg" ', 1).replace(
         ">", f"><title>{esc(alt)}</title>", 1)
 
 
-def save_figure(fig, name: str, output_dir: Path | str | None) -> None:
-    """PNG and SVG files of the figure under output_dir, when one is given."""
+def save_figure(fig, name: str, output_dir: Path | str | None, svg: str | None = None) -> None:
+    """PNG and SVG files of the figure under output_dir, when one is given (the SVG text when
+    already drawn)."""
     if output_dir is None:
         return
     out = Path(output_dir)
     out.mkdir(parents=True, exist_ok=True)
     with chart_style():
         fig.savefig(out / f"{name}.png", format="png", dpi=RC["savefig.dpi"], metadata=PNG_METADATA)
-        fig.savefig(out / f"{name}.svg", format="svg", metadata=SVG_METADATA)
+    (out / f"{name}.svg").write_text(svg if svg is not None else svg_text(fig), encoding="utf-8")
 
 
 def figure_html(svg: str, name: str, caption: str, note: str) -> str:
@@ -127,9 +132,10 @@ def show_figure(fig, name: str, caption: str, alt: str, note: str, output_dir: P
     if problems:
         plt.close(fig)
         raise ValueError(f"figure '{name}' is not legible in print: " + "; ".join(problems))
-    save_figure(fig, name, output_dir)
-    svg = svg_markup(fig, name, alt)
+    svg = svg_text(fig)
+    save_figure(fig, name, output_dir, svg)
     plt.close(fig)
+    svg = svg_markup(svg, name, alt)
     display_html(figure_html(svg, name, caption, note))
 
 
@@ -243,20 +249,3 @@ def show_markdown(text: str) -> None:
     from IPython.display import Markdown, display
     display(Markdown(text))
 
-
-def bibliography_html(entries: pd.DataFrame) -> str:
-    """The numbered bibliography: `entries` has number, publisher, title, date label, url and short url.
-    Each entry's id is ref-N, which the report's citation links point to."""
-    from .citations import short_url
-
-    items = []
-    for row in entries.itertuples():
-        date = f" {esc(row.date)}." if row.date else ""
-        link = (f' <a class="url" href="{esc(row.url, quote=True)}">{esc(short_url(row.url))}</a>' if row.url else "")
-        items.append(f'<li id="ref-{row.number}" value="{row.number}"><span class="ref-number">[{row.number}]</span> '
-                     f'{esc(row.publisher)}. <cite>{esc(row.title)}</cite>.{date}{link}</li>')
-    return f'<ol class="bibliography">{"".join(items)}</ol>'
-
-
-def show_bibliography(entries: pd.DataFrame) -> None:
-    display_html(bibliography_html(entries))

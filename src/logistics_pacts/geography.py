@@ -25,6 +25,9 @@ def land_polygons(west: float, south: float, east: float, north: float, toleranc
         for record in reader.iterShapes():
             if not record.points:
                 continue
+            x0, y0, x1, y1 = record.bbox  # cheap test first: most countries lie outside the box
+            if x1 < west or x0 > east or y1 < south or y0 > north:
+                continue
             geometry = shape(record.__geo_interface__)
             if not geometry.intersects(area):
                 continue

@@ -21,9 +21,42 @@ from .schema import DataPackage
 from .validate import DataValidationError, validate_cached, validate_data
 
 
+# The tables read since forget_reads(): the build asks a kernel after each run, so that the
+# run is re-executed only when one of them changes ("*": every table).
+_READS: set[str] = set()
+
+
+def tables_read() -> list[str]:
+    return sorted(_READS)
+
+
+def forget_reads() -> None:
+    _READS.clear()
+
+
+class Tables(dict):
+    """The tables by name; reading one records it, going through all records every table."""
+
+    def __getitem__(self, name):
+        _READS.add(name)
+        return super().__getitem__(name)
+
+    def get(self, name, default=None):
+        _READS.add(name)
+        return super().get(name, default)
+
+    def items(self):
+        _READS.add("*")
+        return super().items()
+
+    def values(self):
+        _READS.add("*")
+        return super().values()
+
+
 @dataclass(frozen=True)
 class Dataset:
-    tables: dict[str, pd.DataFrame]
+    tables: Tables
     package: DataPackage
     data_dir: Path
     extra: dict = field(default_factory=dict)
@@ -38,6 +71,14 @@ class Dataset:
     def cutoff(self) -> dt.date:
         """The data's own 'today' (datapackage.json 'x-cutoff')."""
         return self.package.cutoff
+
+    @property
+    def digest(self) -> str:
+        """SHA-256 of every file of the data package: depends on all of it."""
+        from .fingerprint import data_digest
+
+        _READS.add("*")
+        return data_digest(self.data_dir)
 
 
 def _read_csv(path: Path) -> pd.DataFrame:
@@ -84,7 +125,7 @@ def _load(data_dir: str, digest: str, validate: bool) -> Dataset:
         if problems:
             raise DataValidationError(problems)
     package = DataPackage.read(path)
-    return Dataset({name: load_table(name, path, package) for name in package.table_names}, package, path)
+    return Dataset(Tables({name: load_table(name, path, package) for name in package.table_names}), package, path)
 
 
 def _validate(data_dir: Path) -> list:

@@ -15,14 +15,20 @@ from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 
-from .citations import replace_markers
+from .citations import MARKER, replace_markers, short_url
 
 HEADING = re.compile(r'<h([1-6])( id="([^"]*)")?>(.*?)</h\1>', re.S)
 ANCHOR = re.compile(r'<a class="anchor-link"[^>]*>.*?</a>', re.S)
 TAG = re.compile(r"<[^>]+>")
+CELL_STYLE = re.compile(r' style="text-align:(?:left|right)(;white-space:nowrap)?"')
+CHART_SVG = re.compile(r'(<figure class="chart" id="fig-([^"]+)">)\s*(<svg\b[^>]*>).*?</svg>', re.S)
+ARIA_LABEL = re.compile(r'aria-label="([^"]*)"')
 CELL_ID = re.compile(r'\s+id="cell-id=[^"]*"')  # nbconvert's per-notebook cell ids would repeat across sections
 TABLE_WIDTHS = re.compile(r'<table data-widths="([0-9.,]*)">(<caption>.*?</caption>)', re.S)
 CSV_LINK = re.compile(r'(<figure (?=[^>]*class="table)(?=[^>]*data-csv="([^"]+)")[^>]*>.*?<figcaption class="source-note">)(.*?)(</figcaption>)', re.S)
+
+
+CHART_URL = "chart:"  # print pages name their PNG charts by this scheme; the PDF engine is given the files
 
 
 class RenderError(Exception):
@@ -64,6 +70,55 @@ def csv_links(body: str, prefix: str) -> str:
         href = html.escape(prefix + match.group(2), quote=True)
         return f'{match.group(1)}{match.group(3)} <a class="csv" href="{href}">Table as CSV</a>{match.group(4)}'
     return CSV_LINK.sub(add, body)
+
+
+def page_cells(body: str) -> str:
+    """Table cells carry inline alignment for JupyterLab; the page's stylesheet aligns them
+    (per-cell styles cost the PDF engine time on long tables)."""
+    return CELL_STYLE.sub(lambda m: ' class="nowrap"' if m.group(1) else "", body)
+
+
+def print_charts(body: str, png_for) -> str:
+    """For the PDF: each chart as its PNG (drawn at print size and resolution) instead of inline
+    SVG, whose many paths and hatch patterns are slow to paint. `png_for(name)` gives the file."""
+    def swap(match: re.Match) -> str:
+        path = png_for(match.group(2))
+        if path is None:
+            return match.group(0)
+        label = ARIA_LABEL.search(match.group(3))
+        alt = label.group(1) if label else ""
+        return f'{match.group(1)}<img class="chart-png" src="{CHART_URL}{match.group(2)}.png" alt="{alt}"/>'
+    return CHART_SVG.sub(swap, body)
+
+
+def charts_shown(html_text: str) -> list[str]:
+    """The chart names a print page shows as PNG."""
+    return re.findall(rf'src="{CHART_URL}([^"]+)\.png"', html_text)
+
+
+def cited_ids(fragments: list[str]) -> set[str]:
+    return {i.strip().lstrip("@") for body in fragments for m in MARKER.finditer(body) for i in m.group(1).split(";")}
+
+
+def bibliography_section(sources: list[dict], numbers: dict[str, int], cited: set[str], note: str) -> str:
+    """The bibliography as a page section (an appendix): the documents cited on the page, with
+    their report-wide numbers, publisher, title, date and a visible short address."""
+    from .dates import PartialDateError, parse_partial_date
+
+    def date(value: str) -> str:
+        try:
+            return f" {parse_partial_date(value).label()}." if value else ""
+        except PartialDateError:
+            return ""
+    rows = sorted((s for s in sources if s["source_id"] in cited), key=lambda s: numbers[s["source_id"]])
+    items = []
+    for row in rows:
+        n, url = numbers[row["source_id"]], row.get("url", "")
+        link = f' <a class="url" href="{html.escape(url, quote=True)}">{html.escape(short_url(url))}</a>' if url else ""
+        items.append(f'<li id="ref-{n}" value="{n}"><span class="ref-number">[{n}]</span> {html.escape(row["publisher"])}. '
+                     f'<cite>{html.escape(row["title"])}</cite>.{date(row.get("published_date", ""))}{link}</li>')
+    return (f'<h1 id="appendix-bibliography">Appendix: Bibliography</h1><p>{html.escape(note)}</p>'
+            f'<ol class="bibliography">{"".join(items)}</ol>')
 
 
 def _slug(text: str) -> str:
@@ -116,41 +171,58 @@ def number_sections(sections: list[tuple[str, str]], demote: bool = True) -> tup
     return out, toc
 
 
-def render_page(context: PageContext, sections: list[tuple[str, str]]) -> str:
+def _prepared(context: PageContext, sections: list[tuple[str, str]]) -> tuple[list[tuple[str, str]], list[dict]]:
+    prepared = []
+    for section_id, body in sections:
+        body = fixed_column_widths(csv_links(page_cells(CELL_ID.sub("", body)), context.tables_prefix))
+        prepared.append((section_id, replace_markers(body, context.numbers, context.citation_target)))
+    return number_sections(prepared, demote=context.demote)
+
+
+def _render_template(context: PageContext, toc: list[dict], sections: list[tuple[str, str]], front: bool = True,
+                     footer: str = "", extra_css: str = "") -> str:
     from jinja2 import Environment
     from markupsafe import Markup
 
-    prepared = []
-    for section_id, body in sections:
-        body = fixed_column_widths(csv_links(CELL_ID.sub("", body), context.tables_prefix))
-        prepared.append((section_id, replace_markers(body, context.numbers, context.citation_target)))
-    numbered, toc = number_sections(prepared, demote=context.demote)
     environment = Environment(autoescape=True, keep_trailing_newline=True)
     template = environment.from_string(_template_text("page.html.j2"))
-    return template.render(
-        context=context, toc=toc, css=Markup(_template_text("report.css")),
-        sections=[{"id": sid, "body": Markup(body)} for sid, body in numbered],
-        footer=f"Generated by `make report` from the project's data and notebooks (build {context.build_key}).")
+    return template.render(context=context, toc=toc, css=Markup(_template_text("report.css")), front=front,
+                           sections=[{"id": sid, "body": Markup(body)} for sid, body in sections],
+                           footer=footer, extra_css=Markup(extra_css))
 
 
-def write_pdf(page_html: str, target: Path, base: Path | None = None) -> bool:
-    """Render the HTML to a paged PDF. Links to files beside the page resolve against `base`, the
-    folder the report ends up in (never the staging folder, whose name changes from build to
-    build). Raises RenderError with a fix when the engine is missing."""
-    try:
-        from weasyprint import HTML
-    except (ImportError, OSError) as exc:
-        raise RenderError(
-            "The PDF engine (WeasyPrint) cannot load: "
-            f"{str(exc).splitlines()[0]}\n"
-            "  Fix: run `make report` (it installs the Python package and, as root, Debian's libpango-1.0-0 and "
-            "libpangoft2-1.0-0), or build without the PDF: `make report PDF=0`.") from None
-    import logging
+def render_page(context: PageContext, sections: list[tuple[str, str]]) -> str:
+    numbered, toc = _prepared(context, sections)
+    return _render_template(context, toc, numbered, footer=(
+        f"Generated by `make report` from the project's data and notebooks (build {context.build_key})."))
 
-    logging.getLogger("weasyprint").setLevel(logging.ERROR)
-    logging.getLogger("fontTools").setLevel(logging.ERROR)
-    HTML(string=page_html, base_url=str(base or target.parent) + "/").write_pdf(str(target))
-    return True
+
+@dataclass
+class PrintParts:
+    """The paged report as separate documents: front matter (title, facts, contents) and one
+    document per section. Sections start on a new page (h2 breaks before), so the parts lay out
+    as the whole would. `front(pages)` gives the front matter with the contents' page numbers."""
+    context: PageContext
+    toc: list[dict]
+    sections: list[tuple[str, str]]   # (section id, html document)
+
+    def front(self, pages: dict[str, int]) -> str:
+        toc = [dict(entry, page=pages.get(entry["id"], "")) for entry in self.toc]
+        return _render_template(self.context, toc, [], front=True)
+
+
+def print_parts(context: PageContext, sections: list[tuple[str, str]]) -> PrintParts:
+    """The parts of the PDF. Part documents carry no build key (it is on page one), so a part's
+    HTML changes only when its section does."""
+    from dataclasses import replace
+
+    numbered, toc = _prepared(context, sections)
+    running_title = context.title.replace("\\", "\\\\").replace('"', '\\"')
+    part_css = f'@page {{ @top-center {{ content: "{running_title}"; }} }}\n' \
+               f'@page :first {{ @top-center {{ content: "{running_title}"; }} }}'
+    quiet = replace(context, build_key="")
+    documents = [(sid, _render_template(quiet, [], [(sid, body)], front=False, extra_css=part_css)) for sid, body in numbered]
+    return PrintParts(context, toc, documents)
 
 
 VARYING_PDF_METADATA = re.compile(rb"/(CreationDate|ModDate) *\(D:[^)]*\)|/ID *\[<[0-9a-fA-F]*> *<[0-9a-fA-F]*>\]")

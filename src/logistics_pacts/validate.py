@@ -30,6 +30,16 @@ def format_problems(problems: list[Problem]) -> str:
     return "\n".join(lines)
 
 
+def skip_uri_grammar() -> None:
+    """jsonschema (through frictionless) builds a URI grammar at import, ~3 s, when the optional
+    rfc3987-syntax package is installed (JupyterLab pulls it in). No schema here checks URI
+    formats, so the package is marked absent in this process before the first import."""
+    import sys
+
+    if "jsonschema" not in sys.modules:
+        sys.modules.setdefault("rfc3987_syntax", None)
+
+
 # --------------------------------------------------------------------------- reading
 
 def _read_table(name: str, path: Path, fields: list[str], problems: list[Problem]) -> Table:
@@ -107,6 +117,7 @@ def _encoding_problem(label: str, raw: bytes, exc: UnicodeDecodeError) -> Proble
 
 def _schema_problems(table: Table, schema: dict, date_columns: list[str]) -> list[Problem]:
     """Run frictionless on one table and translate its errors for people."""
+    skip_uri_grammar()
     from frictionless import Resource, Schema
 
     descriptor = dict(_without_foreign_keys(schema), fieldsMatch="equal")  # same columns, any order

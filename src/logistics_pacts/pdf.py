@@ -1,0 +1,221 @@
+"""The paged PDF, laid out in parts and joined.
+
+WeasyPrint spends about a tenth of a second on each page, and an edit to the data usually
+changes a few sections. So the PDF is laid out as separate documents: one per section (each
+starts on a new page, so the pages come out as one long document would give them) and the
+front matter (title, facts, contents). A part is laid out again only when its HTML, the charts
+it shows or its first page number changed; otherwise its pages come from the cache.
+
+Body pages are numbered from 1 in the sections; the front matter in roman numerals, so that
+the length of the contents never shifts the body's page numbers. Joining the parts restores
+what one document would have: links from one part to another (a citation to the
+bibliography, a contents entry to its section), the contents' page numbers, bookmarks, page
+labels matching the printed numbers, and the document's metadata.
+"""
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+import logging
+import os
+import re
+import time
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+from .render import CHART_URL, PrintParts, RenderError, charts_shown
+
+CROSS_LINK = "https://report-part.invalid/#"  # a link to an anchor in another part, until the parts are joined
+HREF = re.compile(r'href="#([^"]+)"')
+ID = re.compile(r'\bid="([^"]+)"')
+
+
+def page_numbers_css(first_page: int | None) -> str:
+    """Body parts count on from their first page; the front matter counts i, ii, ..."""
+    if first_page is None:
+        return "@page { @bottom-center { content: counter(page, lower-roman); } }"
+    return f'@page {{ @bottom-center {{ content: "Page " counter(page); }} }}\n@page :first {{ counter-reset: page {first_page}; }}'
+
+
+@dataclass
+class LaidOut:
+    pdf: bytes
+    pages: int
+    anchors: dict[str, int]     # anchor -> page number as printed
+    reused: bool = False
+
+
+@dataclass
+class PdfStats:
+    parts: int = 0
+    laid_out: int = 0
+    pages: int = 0
+    seconds: float = 0.0
+    layout_seconds: float = 0.0
+    details: list[str] = field(default_factory=list)
+
+
+def _weasyprint():
+    try:
+        import weasyprint
+    except (ImportError, OSError) as exc:
+        raise RenderError(
+            "The PDF engine (WeasyPrint) cannot load: "
+            f"{str(exc).splitlines()[0]}\n"
+            "  Fix: run `make report` (it installs the Python package and, as root, Debian's libpango-1.0-0 and "
+            "libpangoft2-1.0-0), or build without the PDF: `make report PDF=0`.") from None
+    logging.getLogger("weasyprint").setLevel(logging.ERROR)
+    logging.getLogger("fontTools").setLevel(logging.ERROR)
+    return weasyprint
+
+
+def cross_part_links(html_text: str) -> str:
+    """Links to anchors that are not in this part point outside it, so that the PDF engine keeps
+    them; joining turns them back into links inside the PDF."""
+    own = set(ID.findall(html_text))
+    return HREF.sub(lambda m: m.group(0) if m.group(1) in own else f'href="{CROSS_LINK}{m.group(1)}"', html_text)
+
+
+@lru_cache(maxsize=1)
+def _own_code() -> str:
+    return hashlib.sha256(Path(__file__).read_bytes()).hexdigest()
+
+
+def part_key(html_text: str, first_page: int | None, charts: dict[str, Path], base: Path) -> str:
+    """What a part's pages depend on: its HTML, the charts' PNG bytes, its first page, where its
+    relative links point, the PDF engine's version and this module's code."""
+    weasyprint = _weasyprint()
+    digest = hashlib.sha256(f"{_own_code()}\0{weasyprint.__version__}\0{first_page}\0{base}\0".encode())
+    digest.update(html_text.encode())
+    for name in sorted(set(charts_shown(html_text))):
+        path = charts.get(name)
+        digest.update(name.encode() + (hashlib.sha256(path.read_bytes()).digest() if path else b"-"))
+    return digest.hexdigest()[:24]
+
+
+def _fetcher(charts: dict[str, Path]):
+    """WeasyPrint's fetcher, plus the chart: scheme served from the charts' PNG files."""
+    from weasyprint.urls import URLFetcher, URLFetcherResponse
+
+    class ChartFetcher(URLFetcher):
+        def fetch(self, url, headers=None):
+            if url.startswith(CHART_URL):
+                name = url[len(CHART_URL):].removesuffix(".png")
+                if name not in charts or charts[name] is None:
+                    raise RenderError(f"no PNG for chart '{name}'")
+                return URLFetcherResponse(url, charts[name].read_bytes(), {"Content-Type": "image/png"})
+            return super().fetch(url, headers)
+    return ChartFetcher()
+
+
+def lay_out(html_text: str, first_page: int | None, charts: dict[str, Path], base: Path) -> LaidOut:
+    """One part as a PDF; first_page None for the front matter (roman numerals)."""
+    weasyprint = _weasyprint()
+    # In the document itself: stylesheets given to render() are the user's, which the page's own rules override.
+    html_text = html_text.replace("</head>", f"<style>\n{page_numbers_css(first_page)}\n</style>\n</head>", 1)
+    document = weasyprint.HTML(string=cross_part_links(html_text), base_url=str(base) + "/",
+                               url_fetcher=_fetcher(charts)).render()
+    start = 1 if first_page is None else first_page
+    anchors = {name: start + index for index, page in enumerate(document.pages) for name in page.anchors}
+    return LaidOut(document.write_pdf(), len(document.pages), anchors)
+
+
+class PartCache:
+    """Laid-out parts by key: the PDF and what joining needs (pages, anchors)."""
+
+    def __init__(self, folder: Path, reuse: bool = True):
+        self.folder = Path(folder)
+        self.reuse = reuse
+        self.used: set[str] = set()
+
+    def get(self, key: str) -> LaidOut | None:
+        self.used.add(key)
+        if not self.reuse:
+            return None
+        try:
+            meta = json.loads((self.folder / f"{key}.json").read_text())
+            return LaidOut((self.folder / f"{key}.pdf").read_bytes(), meta["pages"], meta["anchors"], reused=True)
+        except (OSError, ValueError, KeyError):
+            return None
+
+    def put(self, key: str, part: LaidOut) -> None:
+        self.folder.mkdir(parents=True, exist_ok=True)
+        for suffix, data in ((".pdf", part.pdf), (".json", json.dumps({"pages": part.pages, "anchors": part.anchors}).encode())):
+            tmp = self.folder / f"{key}{suffix}.tmp{os.getpid()}"
+            tmp.write_bytes(data)
+            tmp.replace(self.folder / f"{key}{suffix}")
+
+    def prune(self) -> None:
+        """Forget parts this build did not use: the cache holds one report's worth."""
+        for path in self.folder.glob("*"):
+            if path.name.split(".")[0] not in self.used:
+                path.unlink(missing_ok=True)
+
+
+def _part(cache: PartCache, html_text: str, first_page: int | None, charts: dict[str, Path], base: Path,
+          stats: PdfStats, label: str) -> LaidOut:
+    key = part_key(html_text, first_page, charts, base)
+    part = cache.get(key)
+    if part is None:
+        started = time.perf_counter()
+        part = lay_out(html_text, first_page, charts, base)
+        cache.put(key, part)
+        stats.laid_out += 1
+        stats.layout_seconds += time.perf_counter() - started
+        stats.details.append(f"{label}: {part.pages} pages laid out in {time.perf_counter() - started:.1f} s")
+    stats.parts += 1
+    return part
+
+
+def write_report_pdf(parts: PrintParts, charts: dict[str, Path], target: Path, base: Path, cache_dir: Path,
+                     reuse: bool = True) -> PdfStats:
+    """Lay out (or, unless told not to, reuse) every part, then join them into `target`."""
+    started = time.perf_counter()
+    stats = PdfStats()
+    cache = PartCache(cache_dir, reuse)
+    body, anchors, first = [], {}, 1
+    for section_id, html_text in parts.sections:
+        part = _part(cache, html_text, first, charts, base, stats, section_id)
+        body.append(part)
+        anchors.update(part.anchors)
+        first += part.pages
+    front = _part(cache, parts.front(anchors), None, charts, base, stats, "front matter")
+    joining = time.perf_counter()
+    join([front] + body, target, front.pages, parts.context.title, parts.context.build_key)
+    stats.details.append(f"joined {len(body) + 1} parts in {time.perf_counter() - joining:.1f} s")
+    cache.prune()
+    stats.pages = front.pages + first - 1
+    stats.seconds = time.perf_counter() - started
+    return stats
+
+
+def join(parts: list[LaidOut], target: Path, front_pages: int, title: str, build_key: str) -> None:
+    """One PDF from the parts, with links across parts, page labels (i, ii, ... then 1, 2, ...),
+    bookmarks in order and the report's metadata. Written atomically."""
+    from pypdf import PdfReader, PdfWriter
+    from pypdf.generic import DictionaryObject, NameObject, TextStringObject
+
+    writer = PdfWriter()
+    for part in parts:
+        writer.append(PdfReader(io.BytesIO(part.pdf)))
+    for page in writer.pages:
+        for annotation in page.get("/Annots", []) or []:
+            annotation = annotation.get_object()
+            action = annotation.get("/A")
+            uri = action.get_object().get("/URI") if action is not None else None
+            if uri is not None and str(uri).startswith(CROSS_LINK):
+                annotation[NameObject("/A")] = DictionaryObject({
+                    NameObject("/S"): NameObject("/GoTo"), NameObject("/D"): TextStringObject(str(uri)[len(CROSS_LINK):])})
+    writer.set_page_label(0, front_pages - 1, style="/r")
+    writer.set_page_label(front_pages, len(writer.pages) - 1, style="/D", start=1)
+    writer.add_metadata({"/Title": title, "/Creator": f"logistics-pacts build {build_key}",
+                         "/Producer": f"WeasyPrint {_weasyprint().__version__}, joined by pypdf"})
+    writer._root_object[NameObject("/Lang")] = TextStringObject("en")
+    writer._root_object[NameObject("/PageMode")] = NameObject("/UseOutlines")
+    buffer = io.BytesIO()
+    writer.write(buffer)
+    tmp = target.with_name(target.name + f".tmp{os.getpid()}")
+    tmp.write_bytes(buffer.getvalue())
+    tmp.replace(target)
