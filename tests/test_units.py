@@ -235,6 +235,30 @@ def test_links_between_pdf_parts_point_outside_until_joined():
     assert 'href="#here"' in linked and f'href="{CROSS_LINK}ref-12"' in linked and 'href="partners/AUS.html"' in linked
 
 
+def test_lane_charts_draw_at_most_max_lanes_and_say_how_many_are_left_out():
+    frame = pd.DataFrame({"group": ["IND"] * 50 + ["JPN"] * 30, "value": range(80)})
+    frame.attrs["labels"] = {"IND": "India"}
+    kept, note = charts.limit_lanes(frame, 40, group_column="group")
+    assert len(kept) == 40 and set(kept["group"]) == {"IND", "JPN"} and kept.attrs["labels"] == {"IND": "India"}
+    assert "40 of 80" in note
+    same, none = charts.limit_lanes(frame.head(10), 40)
+    assert len(same) == 10 and none == ""
+
+
+def test_the_pdf_parts_of_the_first_sections_do_not_depend_on_what_follows():
+    """The build sends each section to the PDF as soon as its notebook and those before it are done."""
+    from logistics_pacts.render import PageContext, print_parts
+
+    sections = [("a", "<h1>Key findings</h1><p>x [@s1]</p>"), ("b", "<h1>Second</h1><h2>Sub</h2>"),
+                ("c", "<h1>Appendix: Data</h1><h2>Sub</h2>")]
+    context = PageContext(title="T", build_key="k", numbers={"s1": 1})
+    whole = print_parts(context, sections)
+    assert print_parts(context, sections[:2]).sections == whole.sections[:2]
+    assert print_parts(context, sections, start=2).sections[2] == whole.sections[2]
+    assert "build k" not in whole.sections[0][1], "a part must not change with the build key"
+    assert [entry["text"] for entry in whole.toc] == ["1 Key findings", "2 Second", "2.1 Sub", "Appendix A: Data", "A.1 Sub"]
+
+
 def test_importing_the_package_changes_no_global_state():
     code = ("import matplotlib; before = (matplotlib.get_backend(), dict(matplotlib.rcParams));"
             "import logistics_pacts.charts, logistics_pacts.display, logistics_pacts.style, logistics_pacts.analysis;"

@@ -218,12 +218,11 @@ def agreement_label(row) -> str:
 
 def human_labels(dataset) -> dict[str, str]:
     """A reader's name for every agreement and event id, for text that mentions ids."""
-    labels = {}
-    for agreement_id, row in dataset.agreements.iterrows():
-        parties = " and ".join(country_name(p) for p in row["parties_list"])
-        labels[agreement_id] = f"the {row['short_name']} ({parties}, {row['signed_date'][:4] or 'unsigned'})"
-    for event_id, row in dataset.events.iterrows():
-        labels[event_id] = f"{row['title']} ({date_label(pd.Series([row['date']])).iloc[0]})"
+    agreements, events = dataset.agreements, dataset.events
+    parties = agreements["parties_list"].map(lambda codes: " and ".join(country_name(c) for c in codes))
+    years = agreements["signed_date"].str[:4].replace("", "unsigned")
+    labels = dict(zip(agreements.index, "the " + agreements["short_name"] + " (" + parties + ", " + years + ")"))
+    labels.update(zip(events.index, events["title"] + " (" + date_label(events["date"]) + ")"))
     return labels
 
 

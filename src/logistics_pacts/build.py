@@ -159,14 +159,16 @@ def build(project: Project, config: BuildConfig, force: bool = False, pdf: bool 
 
 
 def _build(project: Project, config: BuildConfig, force: bool, pdf: bool, log, warm: bool) -> BuildResult:
-    from .deps import environment_digest, table_digests
+    from .deps import environment_digest, load_import_index, save_import_index, table_digests
 
     started = time.perf_counter()
     runs_dir = project.cache / "runs"
     tables = table_digests(project.data)
     environment = environment_digest(project.root)
     executions = config.executions(project)
+    load_import_index(project.cache / "imports.json")
     keys = {e: run_key(e, project, environment) for e in executions}
+    save_import_index(project.cache / "imports.json")
     full = {e: None if force else cached_run(runs_dir / keys[e], tables) for e in executions}
     build_key = hashlib.sha256(json.dumps([config.title, pdf, sorted(tables.items()), template_digest(),
                                            sorted(keys.values()), sorted(str(v) for v in full.values())]).encode()).hexdigest()[:20]
@@ -175,24 +177,30 @@ def _build(project: Project, config: BuildConfig, force: bool, pdf: bool, log, w
         log(f"report is up to date (build {build_key}); nothing to do. `make report FORCE=1` rebuilds everything.")
         return BuildResult(True, [], [e.label for e in executions], time.perf_counter() - started)
 
-    ensure_valid(project, log)
     pending = [e for e in executions if not full[e]]
     cached = [e for e in executions if full[e]]
-    for execution in cached:
-        log(f"  cached    {execution.label:<34}")
-    assembly = Assembly(config, executions, keys, runs_dir, project, build_key, pdf, log, force)
+    runner = Runner(project, config.workers, len(pending), warm) if pending else None
+    assembly = None
     try:
+        ensure_valid(project, log)
+        for execution in cached:
+            log(f"  cached    {execution.label:<34}")
+        assembly = Assembly(config, executions, keys, runs_dir, project, build_key, pdf, log, force)
         if not any(e.output == "main" for e in pending):
             assembly.main_ready()
         if pending:
-            _execute_all(pending, keys, runs_dir, project, config.workers, log, assembly, warm)
+            _execute_all(pending, keys, runs_dir, project, runner, log, assembly, warm)
+            runner.close()
             for execution in pending:
                 full[execution] = record_full_key(runs_dir / keys[execution], tables)
         outputs = assembly.finish()
         _swap_in(assembly.report, project.report)
         _swap_in(assembly.figures, project.figures)
     finally:
-        assembly.discard()
+        if runner is not None:
+            runner.close()
+        if assembly is not None:
+            assembly.discard()
     build_key = hashlib.sha256(json.dumps([config.title, pdf, sorted(tables.items()), template_digest(),
                                            sorted(keys.values()), sorted(str(v) for v in full.values())]).encode()).hexdigest()[:20]
     manifest_path.write_text(json.dumps({"build": build_key, "executions": {e.label: keys[e] for e in executions},
@@ -213,15 +221,56 @@ def _manifest_matches(manifest_path: Path, build_key: str, report_dir: Path) -> 
     return manifest.get("build") == build_key and all((report_dir / p).is_file() for p in manifest.get("outputs", []))
 
 
-def _execute_all(pending: list[Execution], keys: dict, runs_dir: Path, project: Project, workers: int, log, assembly,
-                 warm: bool) -> None:
-    from .execute import import_execution_stack, kernel_spec_dir, shutdown_all
+class Runner:
+    """The processes that execute notebook runs. Started before the data is validated, so that
+    their kernels boot and the execution stack loads meanwhile; stopped (kernels included) on
+    close, whatever happened."""
 
+    def __init__(self, project: Project, workers: int, count: int, warm: bool):
+        from .execute import kernel_spec_dir, warm_kernel
+
+        kernel_spec_dir(project.cache)  # written once here, not by two workers at the same time
+        self.pool = None
+        if workers <= 1 or count == 1:
+            if warm:
+                warm_kernel(project)  # boots in its own process while the data is validated
+            return
+        import multiprocessing
+        from concurrent.futures import ProcessPoolExecutor
+
+        from .execute import prepare_worker
+
+        self.pool = ProcessPoolExecutor(max_workers=min(workers, count), mp_context=multiprocessing.get_context("fork"),
+                                        initializer=prepare_worker, initargs=(project, warm))
+        self.pool.submit(int)  # with fork, the first task starts every worker now
+
+    def results(self, jobs):
+        if self.pool is None:
+            from .execute import import_execution_stack
+
+            import_execution_stack()
+            return map(_run_in_worker, jobs)
+        from concurrent.futures import as_completed
+
+        return (f.result() for f in as_completed([self.pool.submit(_run_in_worker, job) for job in jobs]))
+
+    def close(self) -> None:
+        from .execute import shutdown_all
+
+        if self.pool is not None:
+            self.pool.shutdown(wait=True, cancel_futures=True)
+            self.pool = None
+        shutdown_all()
+
+
+def _execute_all(pending: list[Execution], keys: dict, runs_dir: Path, project: Project, runner: Runner, log, assembly,
+                 warm: bool) -> None:
     runs_dir.mkdir(parents=True, exist_ok=True)
-    import_execution_stack()  # once, before forking, so workers start warm
-    kernel_spec_dir(project.cache)  # written once here, not by two workers at the same time
     jobs = [(e, runs_dir / keys[e], project, warm) for e in pending]
     main_left = {e.label for e in pending if e.output == "main"}
+    finished = {e.label for e in assembly.executions if e not in pending}
+    if main_left:
+        assembly.start_pdf()
     total, done = len(jobs), 0
 
     def collect(results) -> list[dict]:
@@ -235,23 +284,17 @@ def _execute_all(pending: list[Execution], keys: dict, runs_dir: Path, project: 
             if not result["ok"]:
                 failures.append(result)
             main_left.discard(result["label"])
-            if not main_left and not failures and not assembly.started:
-                assembly.main_ready()  # the PDF renders while partner profiles execute
+            if result["ok"]:
+                finished.add(result["label"])
+            if failures:
+                continue
+            if main_left:
+                assembly.main_progress(finished)  # sections go to the PDF as their notebooks finish
+            elif not assembly.started:
+                assembly.main_ready()  # the PDF finishes while partner profiles execute
         return failures
 
-    if workers <= 1 or len(jobs) == 1:
-        try:
-            failures = collect(map(_run_in_worker, jobs))
-        finally:
-            shutdown_all()
-    else:
-        import multiprocessing
-        from concurrent.futures import ProcessPoolExecutor, as_completed
-
-        context = multiprocessing.get_context("fork")
-        with ProcessPoolExecutor(max_workers=min(workers, len(jobs)), mp_context=context) as pool:
-            futures = [pool.submit(_run_in_worker, job) for job in jobs]
-            failures = collect(f.result() for f in as_completed(futures))
+    failures = collect(runner.results(jobs))
     if failures:
         raise BuildError("\n".join(_describe_failure(f) for f in failures)
                          + "\nThe previous report and figures are unchanged.")
@@ -271,13 +314,12 @@ def _describe_failure(result: dict) -> str:
 
 # --------------------------------------------------------------------------- assembling outputs
 
-def _pdf_worker(parts, charts: dict, target: str, error_file: str, stats_file: str, base: str, cache_dir: str,
-                reuse: bool) -> None:
-    from .pdf import write_report_pdf
+def _pdf_worker(connection, target: str, error_file: str, stats_file: str, base: str, cache_dir: str, reuse: bool) -> None:
+    from .pdf import serve
     from .render import RenderError
 
     try:
-        stats = write_report_pdf(parts, charts, Path(target), Path(base), Path(cache_dir), reuse)
+        stats = serve(connection, Path(target), Path(base), Path(cache_dir), reuse)
         Path(stats_file).write_text(json.dumps(stats.__dict__))
     except RenderError as exc:
         Path(error_file).write_text(str(exc))
@@ -333,6 +375,8 @@ class Assembly:
         self.figures.mkdir(parents=True)
         self.started = False
         self.pdf_process = None
+        self.pdf_connection = None
+        self.pdf_sent = 0
         self.pdf_started = 0.0
         self.facts = page_facts(project)
         self.work = 0.0  # the cells' own execution time, summed, plus the PDF's render time
@@ -390,28 +434,59 @@ class Assembly:
         section = bibliography_section(self.facts["sources"], self.facts["numbers"], cited, BIBLIOGRAPHY_NOTE[kind])
         return ("bibliography", section), len(cited)
 
+    def start_pdf(self) -> None:
+        """The PDF process, started as the notebooks start: it loads the PDF engine meanwhile, then
+        lays out each section as soon as its notebook and those before it are done."""
+        if not self.pdf or self.pdf_process is not None:
+            return
+        import multiprocessing
+
+        context = multiprocessing.get_context("fork")
+        self.pdf_connection, child = context.Pipe()
+        self.pdf_started = time.perf_counter()
+        self.pdf_process = context.Process(
+            target=_pdf_worker, args=(child, str(self.report / "report.pdf"), str(self.report / ".pdf-error"),
+                                      str(self.report / ".pdf-stats"), str(self.project.report),
+                                      str(self.project.cache / "pdf-parts"), not self.force))
+        self.pdf_process.start()
+
+    def _send_parts(self, sections: list[tuple[str, str]], documents: int):
+        """Send the parts of `sections` not sent yet; returns the numbered parts (for the contents)."""
+        from .render import charts_shown, print_parts
+
+        parts = print_parts(self.main_context(documents), sections, start=self.pdf_sent)
+        for section_id, html_text in parts.sections[self.pdf_sent:]:
+            charts = {name: self._png_for(name) for name in charts_shown(html_text)}
+            self.pdf_connection.send(("part", section_id, html_text, charts))
+        self.pdf_sent = len(parts.sections)
+        return parts
+
+    def main_progress(self, done: set[str]) -> None:
+        """A run finished: send the sections whose notebooks, and all before them, are done."""
+        from .render import print_charts
+
+        if self.pdf_process is None or self.started:
+            return
+        main = [e for e in self.executions if e.output == "main"]
+        ready = next((i for i, e in enumerate(main) if e.label not in done), len(main))
+        if ready > self.pdf_sent:
+            self._send_parts([(Path(e.notebook).stem, print_charts(self._fragment(e), self._png_for)) for e in main[:ready]], 0)
+
     def main_ready(self) -> None:
-        """All main notebooks are done: start the PDF in its own process (charts as PNG, the
-        bibliography of the documents the main report cites)."""
-        from .render import charts_shown, print_charts, print_parts
+        """All main notebooks are done: the remaining sections, the bibliography of the documents
+        the main report cites, then the front matter."""
+        from dataclasses import replace
+
+        from .render import print_charts
 
         self.started = True
         if not self.pdf:
             return
+        self.start_pdf()
         main = self._main()
         bibliography, documents = self._bibliography([body for _, body in main], "pdf")
-        sections = [(sid, print_charts(body, self._png_for)) for sid, body in main] + [bibliography]
-        parts = print_parts(self.main_context(documents), sections)
-        charts = {name: self._png_for(name) for _, html_text in parts.sections for name in charts_shown(html_text)}
-        import multiprocessing
-
-        self.log("  rendering PDF (alongside the remaining runs)")
-        self.pdf_started = time.perf_counter()
-        self.pdf_process = multiprocessing.get_context("fork").Process(
-            target=_pdf_worker, args=(parts, charts, str(self.report / "report.pdf"), str(self.report / ".pdf-error"),
-                                      str(self.report / ".pdf-stats"), str(self.project.report),
-                                      str(self.project.cache / "pdf-parts"), not self.force))
-        self.pdf_process.start()
+        parts = self._send_parts([(sid, print_charts(body, self._png_for)) for sid, body in main] + [bibliography], documents)
+        self.pdf_connection.send(("finish", replace(parts, sections=[])))
 
     def copy_downloads(self) -> None:
         """report/data/: the dataset as published (CSV files and datapackage.json); report/tables/: every
@@ -452,12 +527,12 @@ class Assembly:
             if self.pdf_process.exitcode != 0:
                 message = error.read_text() if error.is_file() else f"the PDF process ended with code {self.pdf_process.exitcode}"
                 raise BuildError(message + "\nThe previous report is unchanged.")
-            seconds = time.perf_counter() - self.pdf_started
             stats = json.loads((self.report / ".pdf-stats").read_text())
             (self.report / ".pdf-stats").unlink()
             self.work += stats["seconds"]
-            self.log(f"  rendered  {'PDF (alongside the profiles)':<34} {seconds:5.1f} s   "
-                     f"{stats['pages']} pages; {stats['laid_out']} of {stats['parts']} parts laid out, the rest reused")
+            self.log(f"  rendered  {'PDF':<34} {stats['seconds']:5.1f} s   {stats['pages']} pages; {stats['laid_out']} of "
+                     f"{stats['parts']} parts laid out, the rest reused; done {time.perf_counter() - self.pdf_started:.1f} s "
+                     "after it started, alongside the runs")
             for detail in stats["details"]:
                 self.log(f"            {detail}")
             outputs.append("report.pdf")

@@ -57,6 +57,22 @@ def wrap_label(text: str, width: int = 34) -> str:
 # --------------------------------------------------------------------------- event timeline
 
 MAX_LABELS = 24
+MAX_LANES = 40  # a lane chart taller than a page is unreadable; beyond this, the table beside it lists every row
+
+
+def limit_lanes(frame: pd.DataFrame, limit: int = MAX_LANES, group_column: str | None = None) -> tuple[pd.DataFrame, str]:
+    """At most `limit` rows (the first ones, shared out between groups), and a note saying how
+    many were left out ('' when none)."""
+    if len(frame) <= limit:
+        return frame, ""
+    if group_column is None:
+        kept = frame.head(limit)
+    else:
+        per_group = max(1, limit // frame[group_column].nunique())
+        kept = frame.groupby(group_column, sort=False, group_keys=False).head(per_group)
+    kept = kept.reset_index(drop=True)
+    kept.attrs = dict(frame.attrs)
+    return kept, f"The first {len(kept)} of {len(frame)} agreements are drawn; the table lists all."
 LEVELS = (1, -1, 2, -2, 3, -3, 4, -4, 5, -5, 6, -6)
 
 
@@ -243,7 +259,7 @@ def plot_swimlanes(agreements: pd.DataFrame, title: str, as_of: dt.date, label_c
     in force (dated, within a known span, or date not published), replaced. Each bar links to the
     agreement's source (`urls`, by agreement id)."""
     earlier_steps, urls = earlier_steps or {}, urls or {}
-    frame = agreements.sort_values(["signed_date_start", "agreement_id"]).reset_index(drop=True)
+    frame, left_out = limit_lanes(agreements.sort_values(["signed_date_start", "agreement_id"]).reset_index(drop=True))
     height = 2.2 + 0.36 * len(frame)
     fig, ax = plt.subplots(figsize=(FIG_WIDTH, height), layout="constrained")
     fig.suptitle(plain_text(title), x=0.01, ha="left", fontsize=10, fontweight="bold")
@@ -272,6 +288,8 @@ def plot_swimlanes(agreements: pd.DataFrame, title: str, as_of: dt.date, label_c
     ax.xaxis.set_major_locator(mdates.YearLocator(4 if span_years > 16 else 2))
     ax.xaxis.set_major_formatter(mdates.DateFormatter("%Y"))
     ax.grid(axis="x", color="#dddddd", linewidth=0.6)
+    if left_out:
+        ax.set_xlabel(left_out)
     legend = [Patch(facecolor=s["facecolor"], hatch=s["hatch"], edgecolor="white", label=s["label"]) for p, s in PHASES.items() if p in used]
     legend += [Line2D([], [], marker="D", color="none", markerfacecolor="black", markeredgecolor="black", label="signed (day known)"),
                Line2D([], [], marker="o", color="none", markerfacecolor="black", markeredgecolor="black", label="entered into force (day known)")]
@@ -326,7 +344,8 @@ def describe_cumulative(counts: pd.DataFrame, first_years: dict[str, int]) -> st
 def plot_duration_bars(frame: pd.DataFrame, value_column: str, label_column: str, group_column: str,
                        title: str, xlabel: str) -> plt.Figure:
     """Horizontal bars, one per agreement, grouped by network (colour and hatching), value written at the end."""
-    frame = frame.sort_values([group_column, value_column]).reset_index(drop=True)
+    frame, left_out = limit_lanes(frame.sort_values([group_column, value_column]).reset_index(drop=True),
+                                  group_column=group_column)
     fig, ax = plt.subplots(figsize=(FIG_WIDTH, 1.4 + 0.3 * len(frame)), layout="constrained")
     fig.suptitle(plain_text(title), x=0.01, ha="left", fontsize=10, fontweight="bold")
     hatches = {g: h for g, h in zip(dict.fromkeys(frame[group_column]), ["", "///", ".."])}
@@ -337,7 +356,7 @@ def plot_duration_bars(frame: pd.DataFrame, value_column: str, label_column: str
     ax.set_yticks(range(len(frame)), [plain_text(wrap_label(v, 36)) for v in frame[label_column]])
     ax.invert_yaxis()
     ax.set_xlim(0, frame[value_column].max() * 1.12 + 1)
-    ax.set_xlabel(xlabel)
+    ax.set_xlabel(xlabel + (f"\n{left_out}" if left_out else ""))
     ax.grid(axis="x", color="#dddddd", linewidth=0.6)
     fig.legend(handles=[Patch(facecolor=NETWORK_COLOURS.get(g, OKABE_ITO["grey"]), hatch=hatches[g], edgecolor="white",
                              label=plain_text(frame.attrs.get("labels", {}).get(g, g))) for g in hatches],

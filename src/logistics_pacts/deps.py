@@ -26,8 +26,9 @@ def notebook_digest(path: Path) -> str:
     return hashlib.sha256(json.dumps(essence, ensure_ascii=False).encode()).hexdigest()
 
 
-def _imported(tree: ast.AST, current: str | None) -> set[str]:
-    """Package modules an AST imports, anywhere in it (function-level imports included)."""
+def _imported(tree: ast.AST) -> set[str]:
+    """Names under the package an AST imports, anywhere in it (function-level imports included):
+    modules, and names imported from them (which may be modules too)."""
     found = set()
     for node in ast.walk(tree):
         if isinstance(node, ast.Import):
@@ -40,8 +41,7 @@ def _imported(tree: ast.AST, current: str | None) -> set[str]:
                 continue
             found.add(base)
             found |= {f"{base}.{alias.name}" for alias in node.names}  # 'from pkg import module'
-    modules = {name for name in found if _module_file(name) is not None}
-    return modules | ({PACKAGE} if modules else set())
+    return found
 
 
 def _module_file(name: str) -> Path | None:
@@ -56,10 +56,45 @@ def _module_file(name: str) -> Path | None:
     return None
 
 
+# Package imports found in a piece of source, by the source's SHA-256: parsing is the slow part
+# of computing run keys, so the build keeps what it found in its cache (imports.json) and a build
+# with nothing changed parses nothing.
+_IMPORTS: dict[str, list[str]] = {}
+_LOADED: dict[str, list[str]] = {}
+
+
+def load_import_index(path: Path) -> None:
+    try:
+        _IMPORTS.update(json.loads(Path(path).read_text()))
+    except (OSError, ValueError):
+        pass
+    _LOADED.clear()
+    _LOADED.update(_IMPORTS)
+
+
+def save_import_index(path: Path) -> None:
+    """Write the index when something new was parsed."""
+    if _IMPORTS == _LOADED:
+        return
+    Path(path).parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(path).with_name(Path(path).name + ".tmp")
+    tmp.write_text(json.dumps(_IMPORTS, sort_keys=True))
+    tmp.replace(path)
+
+
+def _imports_in(source: str) -> set[str]:
+    """The package modules the source imports (that exist now), and the package itself."""
+    key = hashlib.sha256(source.encode()).hexdigest()
+    if key not in _IMPORTS:
+        _IMPORTS[key] = sorted(_imported(ast.parse(source)))
+    modules = {name for name in _IMPORTS[key] if _module_file(name) is not None}
+    return modules | ({PACKAGE} if modules else set())
+
+
 @lru_cache(maxsize=None)
 def _module_imports(name: str) -> frozenset[str]:
     path = _module_file(name)
-    return frozenset(_imported(ast.parse(path.read_text(encoding="utf-8")), name)) if path else frozenset()
+    return frozenset(_imports_in(path.read_text(encoding="utf-8"))) if path else frozenset()
 
 
 def module_closure(modules: set[str]) -> set[str]:
@@ -74,8 +109,17 @@ def module_closure(modules: set[str]) -> set[str]:
     return seen
 
 
+@lru_cache(maxsize=None)
+def _notebook_modules(path: Path, digest: str) -> frozenset[str]:
+    return frozenset(_notebook_modules_uncached(path))
+
+
 def notebook_modules(path: Path) -> set[str]:
     """Package modules a notebook's code cells import, with their own imports."""
+    return set(_notebook_modules(Path(path), notebook_digest(path)))
+
+
+def _notebook_modules_uncached(path: Path) -> set[str]:
     cells = json.loads(Path(path).read_text(encoding="utf-8")).get("cells", [])
     found: set[str] = set()
     for cell in cells:
@@ -83,7 +127,7 @@ def notebook_modules(path: Path) -> set[str]:
             continue
         source = "".join(cell.get("source", ""))
         try:
-            found |= _imported(ast.parse("\n".join(line for line in source.splitlines() if not line.lstrip().startswith(("%", "!")))), None)
+            found |= _imports_in("\n".join(line for line in source.splitlines() if not line.lstrip().startswith(("%", "!"))))
         except SyntaxError:
             return {name for name in _all_modules()}  # cannot tell: depend on every module
     return module_closure(found)

@@ -72,15 +72,22 @@ class KernelError(Exception):
 
 
 class WarmKernel:
-    """One kernel, started once, reused for many runs."""
+    """One kernel, started once, reused for many runs. Starting returns at once; the kernel
+    boots in its own process until ensure_ready() waits for it and preloads the imports."""
 
     def __init__(self, project: Project):
         self.km = kernel_manager(project.cache)
         self.km.start_kernel(cwd=str(project.notebooks))
         self.kc = self.km.blocking_client()
         self.kc.start_channels()
-        self.kc.wait_for_ready(timeout=120)
-        self.run(PRELOAD + RESET)
+        self.ready = False
+
+    def ensure_ready(self) -> "WarmKernel":
+        if not self.ready:
+            self.kc.wait_for_ready(timeout=120)
+            self.run(PRELOAD + RESET)
+            self.ready = True
+        return self
 
     def run(self, code: str) -> str:
         """Run code outside the notebook's history; return what it printed."""
@@ -129,6 +136,15 @@ def warm_kernel(project: Project) -> WarmKernel:
     return kernel
 
 
+def prepare_worker(project: Project, warm: bool) -> None:
+    """A pool worker's start, while the build validates the data: boot the kernel, import the
+    execution stack meanwhile, then wait for the kernel and preload it."""
+    kernel = warm_kernel(project) if warm else None
+    import_execution_stack()
+    if kernel is not None:
+        kernel.ensure_ready()
+
+
 def shutdown_all() -> None:
     while _warm:
         _warm.popitem()[1].shutdown()
@@ -146,10 +162,12 @@ def _engine():
                                      start_timeout=60, execution_timeout=None, **kwargs):
             import logging
 
-            client = PapermillNotebookClient(nb_man, km=kwargs["km"], kc=kwargs["kc"], timeout=execution_timeout,
+            client = PapermillNotebookClient(nb_man, km=kwargs["km"], timeout=execution_timeout,
                                              startup_timeout=start_timeout, kernel_name=kernel_name,
                                              log=logging.getLogger("papermill"), log_output=log_output,
                                              stdout_file=stdout_file, stderr_file=stderr_file)
+            client.kc = kwargs["kc"]  # set after construction: the client's __init__ clears it
+            client.kc.allow_stdin = False
             return client.execute()
 
     if "logistics-warm" not in papermill_engines._engines:
@@ -181,7 +199,7 @@ def execute_one(execution: Execution, run_dir: Path, project: Project, warm: boo
     kernel = None
     try:
         if warm:
-            kernel = warm_kernel(project)
+            kernel = warm_kernel(project).ensure_ready()
             options.update(engine_name=_engine(), km=kernel.km, kc=kernel.kc)
             try:
                 notebook = papermill.execute_notebook(str(project.notebooks / execution.notebook), str(executed), **options)

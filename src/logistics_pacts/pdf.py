@@ -169,26 +169,50 @@ def _part(cache: PartCache, html_text: str, first_page: int | None, charts: dict
     return part
 
 
-def write_report_pdf(parts: PrintParts, charts: dict[str, Path], target: Path, base: Path, cache_dir: Path,
-                     reuse: bool = True) -> PdfStats:
-    """Lay out (or, unless told not to, reuse) every part, then join them into `target`."""
-    started = time.perf_counter()
-    stats = PdfStats()
-    cache = PartCache(cache_dir, reuse)
-    body, anchors, first = [], {}, 1
-    for section_id, html_text in parts.sections:
-        part = _part(cache, html_text, first, charts, base, stats, section_id)
-        body.append(part)
-        anchors.update(part.anchors)
-        first += part.pages
-    front = _part(cache, parts.front(anchors), None, charts, base, stats, "front matter")
-    joining = time.perf_counter()
-    join([front] + body, target, front.pages, parts.context.title, parts.context.build_key)
-    stats.details.append(f"joined {len(body) + 1} parts in {time.perf_counter() - joining:.1f} s")
-    cache.prune()
-    stats.pages = front.pages + first - 1
-    stats.seconds = time.perf_counter() - started
-    return stats
+class PartLayout:
+    """Lays out the parts in order as they arrive (each needs the page count of those before it),
+    then the front matter, and joins them."""
+
+    def __init__(self, target: Path, base: Path, cache_dir: Path, reuse: bool = True):
+        self.target, self.base = Path(target), Path(base)
+        self.cache = PartCache(cache_dir, reuse)
+        self.stats = PdfStats()
+        self.body: list[LaidOut] = []
+        self.anchors: dict[str, int] = {}
+        self.next_page = 1
+
+    def add(self, section_id: str, html_text: str, charts: dict[str, Path]) -> None:
+        part = _part(self.cache, html_text, self.next_page, charts, self.base, self.stats, section_id)
+        self.body.append(part)
+        self.anchors.update(part.anchors)
+        self.next_page += part.pages
+
+    def finish(self, front: PrintParts) -> PdfStats:
+        """The front matter, with the contents' page numbers, then the joined PDF."""
+        first = _part(self.cache, front.front(self.anchors), None, {}, self.base, self.stats, "front matter")
+        joining = time.perf_counter()
+        join([first] + self.body, self.target, first.pages, front.context.title, front.context.build_key)
+        joined = time.perf_counter() - joining
+        self.stats.details.append(f"joined {len(self.body) + 1} parts in {joined:.1f} s")
+        self.cache.prune()
+        self.stats.pages = first.pages + self.next_page - 1
+        self.stats.seconds = self.stats.layout_seconds + joined
+        return self.stats
+
+
+def serve(connection, target: Path, base: Path, cache_dir: Path, reuse: bool = True) -> PdfStats:
+    """The PDF process: import the engine while the notebooks run, then lay out each part as it
+    arrives ("part", id, html, charts) and finish on ("finish", front)."""
+    _weasyprint()
+    import pypdf  # noqa: F401
+
+    layout = PartLayout(target, base, cache_dir, reuse)
+    while True:
+        message = connection.recv()
+        if message[0] == "part":
+            layout.add(*message[1:])
+        elif message[0] == "finish":
+            return layout.finish(message[1])
 
 
 def join(parts: list[LaidOut], target: Path, front_pages: int, title: str, build_key: str) -> None:

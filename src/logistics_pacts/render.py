@@ -1,6 +1,6 @@
 """Turn notebook fragments into pages: one HTML template with a numbered table of contents
-and inline CSS (self-contained, works offline), and a paged PDF from the same HTML through
-WeasyPrint (CSS paged media: page numbers, running title, contents with page numbers,
+and inline CSS (self-contained, works offline), and the same template cut into parts for the
+paged PDF (pdf.py lays them out with WeasyPrint: CSS paged media, running title, page numbers,
 bookmarks from the headings).
 
 The page's h1 is the report's title; each notebook's top headings become numbered sections
@@ -12,6 +12,7 @@ from __future__ import annotations
 import html
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 
@@ -179,14 +180,18 @@ def _prepared(context: PageContext, sections: list[tuple[str, str]]) -> tuple[li
     return number_sections(prepared, demote=context.demote)
 
 
+@lru_cache(maxsize=1)
+def _template():
+    from jinja2 import Environment
+
+    return Environment(autoescape=True, keep_trailing_newline=True).from_string(_template_text("page.html.j2"))
+
+
 def _render_template(context: PageContext, toc: list[dict], sections: list[tuple[str, str]], front: bool = True,
                      footer: str = "", extra_css: str = "") -> str:
-    from jinja2 import Environment
     from markupsafe import Markup
 
-    environment = Environment(autoescape=True, keep_trailing_newline=True)
-    template = environment.from_string(_template_text("page.html.j2"))
-    return template.render(context=context, toc=toc, css=Markup(_template_text("report.css")), front=front,
+    return _template().render(context=context, toc=toc, css=Markup(_template_text("report.css")), front=front,
                            sections=[{"id": sid, "body": Markup(body)} for sid, body in sections],
                            footer=footer, extra_css=Markup(extra_css))
 
@@ -211,9 +216,11 @@ class PrintParts:
         return _render_template(self.context, toc, [], front=True)
 
 
-def print_parts(context: PageContext, sections: list[tuple[str, str]]) -> PrintParts:
+def print_parts(context: PageContext, sections: list[tuple[str, str]], start: int = 0) -> PrintParts:
     """The parts of the PDF. Part documents carry no build key (it is on page one), so a part's
-    HTML changes only when its section does."""
+    HTML changes only when its section does. Sections are numbered in order, so the parts of a
+    first few sections are the same whatever follows; `start` skips rendering the first ones
+    (their entries in `sections` are then empty)."""
     from dataclasses import replace
 
     numbered, toc = _prepared(context, sections)
@@ -221,7 +228,8 @@ def print_parts(context: PageContext, sections: list[tuple[str, str]]) -> PrintP
     part_css = f'@page {{ @top-center {{ content: "{running_title}"; }} }}\n' \
                f'@page :first {{ @top-center {{ content: "{running_title}"; }} }}'
     quiet = replace(context, build_key="")
-    documents = [(sid, _render_template(quiet, [], [(sid, body)], front=False, extra_css=part_css)) for sid, body in numbered]
+    documents = [(sid, _render_template(quiet, [], [(sid, body)], front=False, extra_css=part_css) if i >= start else "")
+                 for i, (sid, body) in enumerate(numbered)]
     return PrintParts(context, toc, documents)
 
 
@@ -230,6 +238,6 @@ VARYING_PDF_METADATA = re.compile(rb"/(CreationDate|ModDate) *\(D:[^)]*\)|/ID *\
 
 def comparable_pdf_bytes(pdf: bytes) -> bytes:
     """The PDF without metadata that may legitimately differ between builds: creation and
-    modification dates and the file /ID. WeasyPrint 70 writes none of them today (the
-    same inputs give the same bytes), but other engines or versions do."""
+    modification dates and the file /ID. The joined PDF carries none of them today (the
+    same inputs give the same bytes), but other engines or versions may."""
     return VARYING_PDF_METADATA.sub(b"", pdf)
