@@ -114,7 +114,8 @@ def screenshot(page, name: str, target: str = ".jp-OutputArea-output svg, .jp-Ou
     folder = os.environ.get("LAB_SCREENSHOTS")
     if folder:
         Path(folder).mkdir(parents=True, exist_ok=True)
-        page.evaluate(f"[...document.querySelectorAll({target!r})].at(-1 if {target!r}.includes('last') else 0)?.scrollIntoView()")
+        index = -1 if "last" in target else 0
+        page.evaluate(f"[...document.querySelectorAll({target!r})].at({index})?.scrollIntoView()")
         page.screenshot(path=str(Path(folder) / f"{Path(name).stem}.png"))
 
 
