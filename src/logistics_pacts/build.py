@@ -47,33 +47,44 @@ def run_key(execution: Execution, project: Project, environment: str) -> str:
     from .deps import code_digest, notebook_digest, notebook_modules
 
     notebook = project.notebooks / execution.notebook
+    cells = notebook_digest(notebook)
     digest = hashlib.sha256()
-    for part in (notebook_digest(notebook), execution.parameter_json(), code_digest(notebook_modules(notebook)), environment):
+    for part in (cells, execution.parameter_json(), code_digest(notebook_modules(notebook, cells)), environment):
         digest.update(part.encode())
     return digest.hexdigest()[:20]
 
 
-def cached_run(run_dir: Path, tables: dict[str, str]) -> str | None:
-    """The key of a cached run when the tables it read are unchanged, else None."""
+def _full_key(run_dir: Path, reads: list[str], tables: dict[str, str]) -> str:
+    """A run's key with the tables it read, as they are now."""
     from .deps import reads_digest
 
+    return hashlib.sha256(f"{run_dir.name}:{reads_digest(reads, tables)}".encode()).hexdigest()[:20]
+
+
+def cached_run(run_dir: Path, tables: dict[str, str]) -> str | None:
+    """The key of a cached run when the tables it read are unchanged, else None."""
     try:
         meta = json.loads((run_dir / "meta.json").read_text())
     except (OSError, ValueError):
         return None
     if not (run_dir / "fragment.html").is_file() or "reads" not in meta:
         return None
-    full = hashlib.sha256(f"{run_dir.name}:{reads_digest(meta['reads'], tables)}".encode()).hexdigest()[:20]
+    full = _full_key(run_dir, meta["reads"], tables)
     return full if meta.get("full") == full else None
 
 
 def record_full_key(run_dir: Path, tables: dict[str, str]) -> str:
-    from .deps import reads_digest
-
     meta = json.loads((run_dir / "meta.json").read_text())
-    meta["full"] = hashlib.sha256(f"{run_dir.name}:{reads_digest(meta['reads'], tables)}".encode()).hexdigest()[:20]
+    meta["full"] = _full_key(run_dir, meta["reads"], tables)
     (run_dir / "meta.json").write_text(json.dumps(meta, sort_keys=True))
     return meta["full"]
+
+
+def build_key_of(config: BuildConfig, pdf: bool, tables: dict, keys: dict, full: dict) -> str:
+    """What the whole build is: title, PDF or not, the tables, the templates and every run's keys."""
+    parts = [config.title, pdf, sorted(tables.items()), template_digest(), sorted(keys.values()),
+             sorted(str(v) for v in full.values())]
+    return hashlib.sha256(json.dumps(parts).encode()).hexdigest()[:20]
 
 
 def template_digest() -> str:
@@ -170,8 +181,7 @@ def _build(project: Project, config: BuildConfig, force: bool, pdf: bool, log, w
     keys = {e: run_key(e, project, environment) for e in executions}
     save_import_index(project.cache / "imports.json")
     full = {e: None if force else cached_run(runs_dir / keys[e], tables) for e in executions}
-    build_key = hashlib.sha256(json.dumps([config.title, pdf, sorted(tables.items()), template_digest(),
-                                           sorted(keys.values()), sorted(str(v) for v in full.values())]).encode()).hexdigest()[:20]
+    build_key = build_key_of(config, pdf, tables, keys, full)
     manifest_path = project.report / MANIFEST
     if not force and all(full.values()) and _manifest_matches(manifest_path, build_key, project.report):
         log(f"report is up to date (build {build_key}); nothing to do. `make report FORCE=1` rebuilds everything.")
@@ -201,8 +211,7 @@ def _build(project: Project, config: BuildConfig, force: bool, pdf: bool, log, w
             runner.close()
         if assembly is not None:
             assembly.discard()
-    build_key = hashlib.sha256(json.dumps([config.title, pdf, sorted(tables.items()), template_digest(),
-                                           sorted(keys.values()), sorted(str(v) for v in full.values())]).encode()).hexdigest()[:20]
+    build_key = build_key_of(config, pdf, tables, keys, full)
     manifest_path.write_text(json.dumps({"build": build_key, "executions": {e.label: keys[e] for e in executions},
                                          "outputs": outputs, "work": assembly.work}, indent=1, sort_keys=True))
     seconds = time.perf_counter() - started
@@ -420,6 +429,12 @@ class Assembly:
     def _main(self) -> list[tuple[str, str]]:
         return [(Path(e.notebook).stem, self._fragment(e)) for e in self.executions if e.output == "main"]
 
+    def _printed(self, sections: list[tuple[str, str]]) -> list[tuple[str, str]]:
+        """Sections as the PDF shows them: charts as their PNG."""
+        from .render import print_charts
+
+        return [(section_id, print_charts(body, self._png_for)) for section_id, body in sections]
+
     def _png_for(self, name: str):
         for execution in (e for e in self.executions if e.output == "main"):
             path = self.runs_dir / self.keys[execution] / "figures" / f"{name}.png"
@@ -463,21 +478,17 @@ class Assembly:
 
     def main_progress(self, done: set[str]) -> None:
         """A run finished: send the sections whose notebooks, and all before them, are done."""
-        from .render import print_charts
-
         if self.pdf_process is None or self.started:
             return
         main = [e for e in self.executions if e.output == "main"]
         ready = next((i for i, e in enumerate(main) if e.label not in done), len(main))
         if ready > self.pdf_sent:
-            self._send_parts([(Path(e.notebook).stem, print_charts(self._fragment(e), self._png_for)) for e in main[:ready]], 0)
+            self._send_parts(self._printed([(Path(e.notebook).stem, self._fragment(e)) for e in main[:ready]]), 0)
 
     def main_ready(self) -> None:
         """All main notebooks are done: the remaining sections, the bibliography of the documents
         the main report cites, then the front matter."""
         from dataclasses import replace
-
-        from .render import print_charts
 
         self.started = True
         if not self.pdf:
@@ -485,7 +496,7 @@ class Assembly:
         self.start_pdf()
         main = self._main()
         bibliography, documents = self._bibliography([body for _, body in main], "pdf")
-        parts = self._send_parts([(sid, print_charts(body, self._png_for)) for sid, body in main] + [bibliography], documents)
+        parts = self._send_parts(self._printed(main) + [bibliography], documents)
         self.pdf_connection.send(("finish", replace(parts, sections=[])))
 
     def copy_downloads(self) -> None:

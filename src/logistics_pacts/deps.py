@@ -114,9 +114,10 @@ def _notebook_modules(path: Path, digest: str) -> frozenset[str]:
     return frozenset(_notebook_modules_uncached(path))
 
 
-def notebook_modules(path: Path) -> set[str]:
-    """Package modules a notebook's code cells import, with their own imports."""
-    return set(_notebook_modules(Path(path), notebook_digest(path)))
+def notebook_modules(path: Path, digest: str | None = None) -> set[str]:
+    """Package modules a notebook's code cells import, with their own imports (`digest`: the
+    notebook's, when the caller has it)."""
+    return set(_notebook_modules(Path(path), digest or notebook_digest(path)))
 
 
 def _notebook_modules_uncached(path: Path) -> set[str]:
