@@ -4,11 +4,11 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 
-# Overrides: make report PARTNER=Australia START_YEAR=2010 END_YEAR=2026 KINDS=exercise,summit FORCE=1 PDF=0 WORKERS=2 FRESH_KERNELS=1
+# Overrides: make report PARTNER=Australia START_YEAR=2010 END_YEAR=2026 KINDS=exercise,summit FORCE=1 PDF=0 WORKERS=2
 BUILD_ARGS := $(if $(PARTNER),--partner "$(PARTNER)") $(if $(START_YEAR),--start-year $(START_YEAR)) \
               $(if $(END_YEAR),--end-year $(END_YEAR)) $(if $(KINDS),--kinds "$(KINDS)") \
               $(if $(filter 1 yes true,$(FORCE)),--force) $(if $(filter 0 no false,$(PDF)),--no-pdf) \
-              $(if $(WORKERS),--workers $(WORKERS)) $(if $(filter 1 yes true,$(FRESH_KERNELS)),--fresh-kernels)
+              $(if $(WORKERS),--workers $(WORKERS))
 
 .PHONY: report test test-fast lab validate bench clean venv system-deps
 
@@ -37,7 +37,6 @@ clean:
 	rm -rf .cache .scratch build-failed report.staging-* figures.staging-* report.old-* figures.old-* .pytest_cache
 	find report -mindepth 1 ! -name README.md -exec rm -rf {} + 2>/dev/null || true
 	find figures -mindepth 1 ! -name README.md -exec rm -rf {} + 2>/dev/null || true
-	rm -f report/.build.json
 
 venv: $(STAMP)
 
@@ -51,6 +50,7 @@ $(STAMP): requirements.txt pyproject.toml scripts/system-deps.sh
 	@$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.txt
 	@$(PY) -m pip install --quiet --disable-pip-version-check --no-deps -e .
 	@$(PY) -m ipykernel install --sys-prefix --name logistics-pacts --display-name "Python (logistics-pacts)" >/dev/null
-	@# Outputs that JupyterLab saves into notebooks never reach git: nbstripout cleans them on `git add`.
-	@if git rev-parse --is-inside-work-tree >/dev/null 2>&1; then $(VENV)/bin/nbstripout --install; fi
+	@# `make lab` saves notebooks without outputs; for notebooks edited elsewhere, the git filter (nbstripout,
+	@# stripping the same keys) keeps outputs and the metadata Lab rewrites out of commits.
+	@if git rev-parse --is-inside-work-tree >/dev/null 2>&1; then $(PY) -m logistics_pacts.build.lab --install-git-filter; fi
 	@touch $(STAMP)

@@ -127,7 +127,7 @@ def package_with_extra_css(work: Path) -> dict:
     """An environment whose Python imports a copy of the package with one CSS rule added."""
     package = work / "package"
     shutil.copytree(ROOT / "src" / "logistics_pacts", package / "logistics_pacts", ignore=shutil.ignore_patterns("__pycache__"))
-    css = package / "logistics_pacts" / "templates" / "report.css"
+    css = package / "logistics_pacts" / "build" / "templates" / "report.css"
     css.write_text(css.read_text(encoding="utf-8") + "\nfigcaption .caption { letter-spacing: 0.01em; }\n", encoding="utf-8")
     return dict(os.environ, PYTHONPATH=str(package))
 
@@ -137,11 +137,12 @@ def naive_chain(root: Path, work: Path) -> tuple[float, int]:
     in the kernel the build uses (its kernelspec is in the project's cache after a build)."""
     config = yaml.safe_load((root / "report.yaml").read_text())
     params = dict(config["parameters"])
-    runs = [(nb, params) for nb in config["notebooks"]]
-    runs += [(config["profile_notebook"], dict(params, partner=p)) for p in config["partners"]]
+    runs = [(spec["file"], dict(params, **spec.get("parameters", {}))) for spec in config["notebooks"]]
+    profile = config["profile"]
+    runs += [(profile["file"], dict(params, **profile.get("parameters", {}), partner=p)) for p in config["partners"]]
     out = work / "naive"
     out.mkdir()
-    env = dict(os.environ, JUPYTER_PATH=str(root / ".cache" / "jupyter"))
+    env = dict(os.environ, MPLBACKEND="Agg")
     started = time.perf_counter()
     for index, (notebook, parameters) in enumerate(runs):
         executed = out / f"{index:02d}-{notebook}"
@@ -154,7 +155,7 @@ def naive_chain(root: Path, work: Path) -> tuple[float, int]:
 
 
 def work_floor(root: Path) -> float:
-    return json.loads((root / "report" / ".build.json").read_text())["work"]
+    return json.loads((root / ".cache" / "manifest.json").read_text())["work"]
 
 
 def verdict(ok: bool) -> str:

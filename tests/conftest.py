@@ -14,9 +14,12 @@ import pytest
 ROOT = Path(__file__).resolve().parents[1]
 SMALL_CONFIG = """title: "Test report"
 notebooks:
-  - 01-key-findings.ipynb
-  - 07-disputes.ipynb
-profile_notebook: partner_profile.ipynb
+  - {file: 01-key-findings.ipynb, tables: [agreements, claims, events, provisions, sources, uses]}
+  - {file: 07-disputes.ipynb, tables: [claims, sources]}
+profile:
+  file: partner_profile.ipynb
+  tables: [agreements, claims, events, provisions, sources, uses]
+  parameters: {figure_formats: [svg]}
 partners: [AUS]
 parameters:
   start_year: 2000

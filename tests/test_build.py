@@ -5,6 +5,7 @@ from __future__ import annotations
 import fcntl
 import hashlib
 import json
+import os
 import shutil
 import subprocess
 import sys
@@ -68,7 +69,9 @@ def test_build_outputs(built_project):
     assert (report / "report.pdf").read_bytes().startswith(b"%PDF")
     assert (report / "partners" / "australia.html").is_file()
     figures = built_project / "figures"
-    assert list(figures.rglob("*.png")) and len(list(figures.rglob("*.png"))) == len(list(figures.rglob("*.svg")))
+    svgs, pngs = list(figures.rglob("*.svg")), list(figures.rglob("*.png"))
+    assert svgs and all(p.with_suffix(".svg").is_file() for p in pngs)
+    assert not list((figures / "partners").rglob("*.png")), "profile charts are printed only in HTML: no PNG is drawn"
     assert (report / "data" / "datapackage.json").is_file() and list((report / "tables").rglob("*.csv"))
 
 
@@ -79,14 +82,19 @@ def test_parameters_reach_the_notebook(built_project, tmp_path):
     page = (root / "report" / "partners" / "japan.html").read_text()
     assert "India–Japan events from 2012 to 2026" in page
     assert not (root / "report" / "partners" / "australia.html").exists()
-    manifest = json.loads((root / "report" / ".build.json").read_text())
-    executed = root / ".cache" / "runs" / manifest["executions"]["partner: Japan"] / "executed.ipynb"
-    injected = [c for c in nbformat.read(executed, as_version=4).cells if "injected-parameters" in c.metadata.get("tags", [])]
-    assert injected and 'partner = "JPN"' in injected[0].source and "start_year = 2012" in injected[0].source
-    assert f'data_dir = "{root / "data"}"' in injected[0].source
-    main = root / ".cache" / "runs" / manifest["executions"]["01-key-findings"] / "executed.ipynb"
-    injected = [c for c in nbformat.read(main, as_version=4).cells if "injected-parameters" in c.metadata.get("tags", [])]
-    assert "start_year" not in injected[0].source, "a notebook gets only the parameters it declares"
+    runs = {json.loads(p.read_text())["label"]: json.loads(p.read_text()) for p in (root / ".cache" / "runs").glob("*/meta.json")}
+    assert runs["partner: Japan"]["parameters"]["partner"] == "JPN" and runs["partner: Japan"]["parameters"]["start_year"] == 2012
+    assert "start_year" not in runs["01-key-findings"]["parameters"], "a notebook gets only the parameters it declares"
+
+
+def test_wrong_parameters_are_one_line_errors(built_project, tmp_path):
+    root = copy_project(built_project, tmp_path)
+    for args, expected in ((("--kinds", "excercise"), "Did you mean 'exercise'"), (("--start-year", "20x5"), "START_YEAR"),
+                           (("--start-year", "2020", "--end-year", "2010"), "is after END_YEAR"),
+                           (("--partner", "Narnia"), "PARTNER")):
+        result = run_cli("build", *args, root=root)
+        assert result.returncode == 1 and expected in result.stderr and "Traceback" not in result.stderr, (args, result.stderr)
+        assert len(result.stderr.strip().splitlines()) == 1, result.stderr
 
 
 def test_data_dir_is_used_end_to_end(built_project, tmp_path):
@@ -109,7 +117,7 @@ def test_data_dir_is_used_end_to_end(built_project, tmp_path):
 def test_leftovers_of_a_killed_build_are_removed(built_project, tmp_path):
     root = copy_project(built_project, tmp_path)
     leftovers = [root / "report.staging-99999", root / "figures.staging-99999", root / "report.old-99999",
-                 root / ".cache" / "runs" / "0123456789abcdef0123.tmp99999"]
+                 root / ".cache" / "runs" / "0123456789abcdef0123.tmp", root / ".cache" / "work" / "0123456789abcdef0123"]
     for folder in leftovers:
         (folder / "partners").mkdir(parents=True)
     result = run_cli("build", root=root)
@@ -118,11 +126,27 @@ def test_leftovers_of_a_killed_build_are_removed(built_project, tmp_path):
     assert "left by an interrupted build" in result.stdout
 
 
+def test_old_cache_entries_are_pruned(built_project, tmp_path):
+    root = copy_project(built_project, tmp_path)
+    stale = [root / ".cache" / "runs" / f"{i:020d}" for i in range(5)]
+    for folder in stale:
+        (folder / "figures").mkdir(parents=True)
+        (folder / "meta.json").write_text("{}")
+    (root / "data" / "README.md").write_text((root / "data" / "README.md").read_text() + "\nOne more line.\n")
+    result = run_cli("build", "--no-pdf", root=root)
+    assert result.returncode == 0, result.stderr
+    assert not any(folder.exists() for folder in stale)
+    kept = {p.name for p in (root / ".cache" / "runs").iterdir()}
+    assert set(json.loads((root / ".cache" / "manifest.json").read_text())["executions"].values()) <= kept
+
+
 def test_a_second_build_waits_for_the_first(built_project, tmp_path):
     root = copy_project(built_project, tmp_path)
     lock = root / ".cache" / "build.lock"
     with open(lock, "a+") as handle:
         fcntl.flock(handle, fcntl.LOCK_EX)
+        handle.write(f"{os.getpid()}\n")
+        handle.flush()
         process = subprocess.Popen([sys.executable, "-m", "logistics_pacts", "build", "--root", str(root)],
                                    stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
         time.sleep(3)
@@ -131,6 +155,36 @@ def test_a_second_build_waits_for_the_first(built_project, tmp_path):
     out, err = process.communicate(timeout=300)
     assert process.returncode == 0, err
     assert "another build of this project is running" in out and "up to date" in out
+
+
+HOLDER = """
+import fcntl, os, sys, time
+handle = open(sys.argv[1], "a+")
+fcntl.flock(handle, fcntl.LOCK_EX)
+handle.seek(0); handle.truncate(); handle.write(f"{sys.argv[2]} {os.getpgid(0)}\\n"); handle.flush()
+print("holding", flush=True)
+time.sleep(600)
+"""
+
+
+def test_a_lock_left_by_a_dead_build_is_taken_over(built_project, tmp_path):
+    """A leftover process of a build that died still holds the lock: the next build stops it and goes on."""
+    root = copy_project(built_project, tmp_path)
+    dead = subprocess.Popen([sys.executable, "-c", "pass"])
+    dead.wait()
+    holder = subprocess.Popen([sys.executable, "-c", HOLDER, str(root / ".cache" / "build.lock"), str(dead.pid)],
+                              stdout=subprocess.PIPE, text=True, start_new_session=True)
+    try:
+        assert holder.stdout.readline().strip() == "holding"
+        started = time.monotonic()
+        result = run_cli("build", root=root, timeout=60)
+        assert result.returncode == 0, result.stderr
+        assert "took over the build lock" in result.stdout and "waiting" not in result.stdout
+        assert time.monotonic() - started < 30
+        assert holder.wait(timeout=5) is not None
+    finally:
+        if holder.poll() is None:
+            holder.kill()
 
 
 def test_no_change_rebuild_executes_nothing(built_project, tmp_path):
@@ -159,11 +213,10 @@ def executed_runs(stdout: str) -> list[str]:
             if line.strip().startswith("executed")]
 
 
-def test_a_table_edit_re_executes_only_the_runs_that_read_that_table(built_project, tmp_path):
+def test_a_table_edit_re_executes_only_the_runs_that_declare_that_table(built_project, tmp_path):
     root = copy_project(built_project, tmp_path)
-    reads = {json.loads(p.read_text())["label"]: json.loads(p.read_text())["reads"]
-             for p in (root / ".cache" / "runs").glob("*/meta.json")}
-    assert "events" not in reads["07-disputes"] and "events" in reads["01-key-findings"], reads
+    declared = {spec["file"]: spec["tables"] for spec in yaml.safe_load((root / "report.yaml").read_text())["notebooks"]}
+    assert "events" not in declared["07-disputes.ipynb"] and "events" in declared["01-key-findings.ipynb"]
     events = root / "data" / "events.csv"
     lines = events.read_text(encoding="utf-8").splitlines(keepends=True)
     row = next(i for i, line in enumerate(lines) if ",exercise," in line and "MALABAR" in line.upper())
@@ -171,9 +224,21 @@ def test_a_table_edit_re_executes_only_the_runs_that_read_that_table(built_proje
     events.write_text("".join(lines), encoding="utf-8")
     result = run_cli("build", root=root)
     assert result.returncode == 0, result.stderr
-    ran = executed_runs(result.stdout)
-    assert sorted(ran) == sorted(label for label, tables in reads.items() if "events" in tables or "*" in tables), result.stdout
+    assert sorted(executed_runs(result.stdout)) == ["01-key-findings", "partner: Australia"], result.stdout
     assert "cached    07-disputes" in result.stdout
+
+
+def test_reading_a_table_it_does_not_declare_fails_the_run_with_the_notebook_and_the_table(built_project, tmp_path):
+    root = copy_project(built_project, tmp_path)
+    notebook = nbformat.read(root / "notebooks" / "07-disputes.ipynb", as_version=4)
+    for source, table in (("dataset.events", "events"), ("pd.read_csv('../data/uses.csv')", "uses")):
+        edited = nbformat.from_dict(json.loads(json.dumps(notebook)))
+        edited.cells.append(nbformat.v4.new_code_cell(f"import pandas as pd\n{source}"))
+        nbformat.write(edited, root / "notebooks" / "07-disputes.ipynb")
+        result = run_cli("build", "--no-pdf", root=root)
+        assert result.returncode == 1, result.stdout
+        assert f"notebooks/07-disputes.ipynb reads the table '{table}'" in result.stderr and "report.yaml" in result.stderr, result.stderr
+        assert "Traceback" not in result.stderr
 
 
 def test_a_stylesheet_edit_renders_again_and_executes_nothing(built_project, tmp_path):
@@ -183,7 +248,7 @@ def test_a_stylesheet_edit_renders_again_and_executes_nothing(built_project, tmp
     package = tmp_path / "package"
     shutil.copytree(ROOT / "src" / "logistics_pacts", package / "logistics_pacts",
                     ignore=shutil.ignore_patterns("__pycache__"))
-    css = package / "logistics_pacts" / "templates" / "report.css"
+    css = package / "logistics_pacts" / "build" / "templates" / "report.css"
     css.write_text(css.read_text(encoding="utf-8") + "\nfigcaption .caption { letter-spacing: 0.01em; }\n", encoding="utf-8")
     pdf_before = (root / "report" / "report.pdf").read_bytes()
     result = run_cli("build", root=root, package=package)
@@ -191,20 +256,6 @@ def test_a_stylesheet_edit_renders_again_and_executes_nothing(built_project, tmp
     assert executed_runs(result.stdout) == [], result.stdout
     assert "letter-spacing: 0.01em" in (root / "report" / "index.html").read_text(encoding="utf-8")
     assert (root / "report" / "report.pdf").read_bytes() != pdf_before
-
-
-def test_warm_kernels_give_the_same_report_as_fresh_kernels(tmp_path):
-    """Every run of the full report in reused kernels, then every run in a kernel of its own:
-    the pages, the figures and the PDF are the same bytes."""
-    root = make_project(tmp_path, config=None)
-    assert run_cli("build", root=root).returncode == 0
-    warm = snapshot(root / "report"), snapshot(root / "figures")
-    result = run_cli("build", "--force", "--fresh-kernels", root=root)
-    assert result.returncode == 0, result.stderr
-    fresh = snapshot(root / "report"), snapshot(root / "figures")
-    for name in {*warm[0], *fresh[0]} - {".build.json"}:
-        assert warm[0].get(name) == fresh[0].get(name), name
-    assert warm[1] == fresh[1]
 
 
 def test_failing_cell_stops_the_build_and_keeps_the_old_report(built_project, tmp_path):
@@ -240,14 +291,15 @@ BROKEN_FILES = {
 
 
 @pytest.mark.parametrize("case", sorted(BROKEN_FILES))
-def test_broken_data_stops_the_build_with_a_clear_message(built_project, tmp_path, case):
+def test_broken_data_gets_a_clear_message(built_project, tmp_path, case):
+    """Every kind of broken file, through `validate` (what `make validate` runs); the build stops on the
+    same messages (the next test) and keeps the last report."""
     root = copy_project(built_project, tmp_path)
-    before = snapshot(root / "report")
     name, mutate, column = BROKEN_FILES[case]
     path = root / "data" / name
     text = mutate(path.read_text(encoding="utf-8"))
     path.write_bytes(text.encode("utf-8", errors="surrogateescape"))
-    result = run_cli("build", root=root)
+    result = run_cli("validate", root=root)
     assert result.returncode == 1, result.stdout
     assert "Traceback" not in result.stderr
     lines = [line for line in result.stderr.splitlines() if f"{name}:" in line]
@@ -255,23 +307,30 @@ def test_broken_data_stops_the_build_with_a_clear_message(built_project, tmp_pat
     if column:
         assert any(f"column '{column}'" in line for line in lines), lines
     assert all(line.split(f"{name}:", 1)[1].split(":", 1)[0].isdigit() for line in lines), lines
-    assert snapshot(root / "report") == before
 
 
-def test_two_clean_builds_are_byte_identical(built_project, tmp_path):
-    # Both builds in one place: the PDF's links to the CSV files beside it are absolute addresses.
+def test_broken_data_stops_the_build_and_keeps_the_last_report(built_project, tmp_path):
     root = copy_project(built_project, tmp_path)
-    shutil.rmtree(root / ".cache")
-    assert run_cli("build", "--force", root=root).returncode == 0
-    first_html = (root / "report" / "index.html").read_bytes()
-    first_figures = snapshot(root / "figures")
-    first_pdf = (root / "report" / "report.pdf").read_bytes()
-    shutil.rmtree(root / ".cache")
-    result = run_cli("build", "--force", root=root)
+    before = snapshot(root / "report")
+    events = root / "data" / "events.csv"
+    events.write_text(events.read_text(encoding="utf-8").replace(",IND;JPN,", ",IND;JPX,", 1), encoding="utf-8")
+    result = run_cli("build", root=root)
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert "events.csv:" in result.stderr and "column 'countries'" in result.stderr and "JPX" in result.stderr
+    assert "previous one is unchanged" in result.stderr
+    assert snapshot(root / "report") == before and not list(root.glob("*.staging-*"))
+
+
+def test_builds_in_two_folders_are_byte_identical(built_project, tmp_path):
+    """Nothing of the building machine is in the outputs: the same inputs built in another folder,
+    from nothing, give the same bytes (pages, PDF, figures, tables, data)."""
+    root = copy_project(built_project, tmp_path)
+    for folder in (".cache", "report", "figures"):
+        shutil.rmtree(root / folder, ignore_errors=True)
+    result = run_cli("build", root=root)
     assert result.returncode == 0, result.stderr
-    assert (root / "report" / "index.html").read_bytes() == first_html
-    assert snapshot(root / "figures") == first_figures
-    second_pdf = (root / "report" / "report.pdf").read_bytes()
-    # The PDF is compared without the metadata we document as varying (none at present).
-    from logistics_pacts.render import comparable_pdf_bytes
-    assert comparable_pdf_bytes(first_pdf) == comparable_pdf_bytes(second_pdf)
+    assert snapshot(root / "report") == snapshot(built_project / "report")
+    assert snapshot(root / "figures") == snapshot(built_project / "figures")
+    for path in [*(root / "report").rglob("*"), *(root / "figures").rglob("*")]:
+        if path.is_file():
+            assert str(root).encode() not in path.read_bytes(), f"{path} names the folder it was built in"

@@ -129,3 +129,48 @@ def test_no_text_outside_the_page(pdf):
 def test_japanese_korean_and_chinese_text_has_a_font(pdf):
     fonts = subprocess.run(["pdffonts", str(pdf)], capture_output=True, text=True, check=True).stdout
     assert "WenQuanYi" in fonts, "titles in Japanese, Chinese or Korean would print as empty boxes"
+
+
+def link_targets(pdf) -> list[str]:
+    from pypdf import PdfReader
+
+    targets = []
+    for page in PdfReader(str(pdf)).pages:
+        for annotation in page.get("/Annots", []) or []:
+            action = annotation.get_object().get("/A")
+            if action is not None and "/URI" in action.get_object():
+                targets.append(str(action.get_object()["/URI"]))
+    return targets
+
+
+def test_links_stand_alone_no_path_of_the_building_machine(pdf, built_report):
+    """Links to the tables, the data and the partner pages are relative and lead to files of the
+    published folder; no link is a file: address or names the folder the report was built in."""
+    targets = link_targets(pdf)
+    local = [t for t in targets if not t.startswith(("http://", "https://"))]
+    assert local, "the PDF links the report's own files"
+    assert not [t for t in targets if t.startswith("file:") or str(built_report.parent) in t]
+    for target in local:
+        path = (built_report / target.split("#")[0])
+        assert path.exists(), f"the PDF's link {target!r} leads to no file of the published folder"
+    for page in [built_report / "index.html", *(built_report / "partners").glob("*.html")]:
+        text = page.read_text(encoding="utf-8")
+        assert not re.search(r"""(href|src)=["']file:""", text) and str(built_report.parent) not in text, page.name
+
+
+def test_bibliography_addresses_are_printed_whole(pdf):
+    """Every address the bibliography links is printed in full (wrapped across lines), never cut
+    short with an ellipsis."""
+    text = pdftotext(str(pdf))
+    assert "…" not in text[text.rindex("Bibliography"):]
+    # pdftotext takes a hyphen at a line's end for hyphenation and drops it: compare without hyphens.
+    bibliography = re.sub(r"[\s-]+", "", text[text.rindex("Bibliography"):])
+    urls = {t for t in link_targets(pdf) if t.startswith(("http://", "https://"))}
+    assert len(urls) > 50
+    from urllib.parse import unquote
+
+    def printed(url: str) -> bool:  # as linked, or as an address with non-Latin letters is shown
+        return any(re.sub(r"[\s-]+", "", form) in bibliography for form in (url, unquote(url)))
+
+    cut = sorted(u for u in urls if not printed(u))
+    assert not cut, cut[:5]

@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
+import shutil
 import subprocess
 import sys
 
@@ -85,7 +86,7 @@ def test_tables_escape_and_align_for_lab():
 
 
 def test_the_report_turns_widths_into_a_fixed_layout():
-    from logistics_pacts.render import fixed_column_widths
+    from logistics_pacts.build.render import fixed_column_widths
 
     html = display.table_html(pd.DataFrame({"A": ["x"], "B": ["y"]}), "Cap", "Note", "t")
     fixed = fixed_column_widths(html)
@@ -168,67 +169,94 @@ def test_before_after_depends_on_the_data_cutoff_not_the_clock():
 
 
 def test_outputs_saved_by_lab_do_not_change_a_notebook_fingerprint(tmp_path):
-    from logistics_pacts.deps import notebook_digest
+    from logistics_pacts.build.keys import cells_digest
 
     source = ROOT / "notebooks" / "04-india-network.ipynb"
     notebook = json.loads(source.read_text(encoding="utf-8"))
-    before = notebook_digest(source)
+    before = cells_digest(source)
     for cell in notebook["cells"]:
         if cell["cell_type"] == "code":
             cell["outputs"] = [{"output_type": "stream", "name": "stdout", "text": "hello"}]
             cell["execution_count"] = 7
+    notebook["metadata"]["language_info"] = {"name": "python", "version": "3.11.7", "mimetype": "text/x-python"}
     saved = tmp_path / "saved.ipynb"
     saved.write_text(json.dumps(notebook))
-    assert notebook_digest(saved) == before
+    assert cells_digest(saved) == before
     notebook["cells"][-1]["source"] = "print('changed')"
     saved.write_text(json.dumps(notebook))
-    assert notebook_digest(saved) != before
+    assert cells_digest(saved) != before
 
 
-def test_a_notebooks_code_inputs_are_the_package_modules_it_imports_and_theirs():
-    from logistics_pacts.deps import notebook_modules
+def test_a_runs_table_digest_covers_only_the_tables_it_declares(tmp_path):
+    from logistics_pacts.build.keys import DataSnapshot
 
-    modules = notebook_modules(ROOT / "notebooks" / "07-disputes.ipynb")
-    assert {"logistics_pacts.analysis", "logistics_pacts.load", "logistics_pacts.validate", "logistics_pacts.rules"} <= modules
-    # The build's own modules are no input of any notebook: editing them re-executes nothing.
-    assert not {"logistics_pacts.build", "logistics_pacts.pdf", "logistics_pacts.render", "logistics_pacts.cli"} & modules
-
-
-def test_a_module_imported_inside_a_function_counts(tmp_path):
-    from logistics_pacts.deps import notebook_modules
-
-    notebook = {"cells": [{"cell_type": "code", "source": "def f():\n    from logistics_pacts.geography import land_polygons\n"
-                                                          "%matplotlib inline\n"}]}
-    path = tmp_path / "n.ipynb"
-    path.write_text(json.dumps(notebook))
-    assert "logistics_pacts.geography" in notebook_modules(path)
-
-
-def test_reading_a_table_is_recorded_and_going_through_all_records_every_table():
-    from logistics_pacts.load import forget_reads, load_dataset, tables_read
-
-    dataset = load_dataset(ROOT / "data")
-    forget_reads()
-    dataset.events, dataset.tables["claims"]
-    assert tables_read() == ["claims", "events"]
-    forget_reads()
-    list(dataset.tables.values())
-    assert tables_read() == ["*"]
+    data = tmp_path / "data"
+    shutil.copytree(ROOT / "data", data)
+    before = DataSnapshot.read(data)
+    events = data / "events.csv"
+    events.write_text(events.read_text(encoding="utf-8") + "", encoding="utf-8")
+    claims = data / "claims.csv"
+    claims.write_text(claims.read_text(encoding="utf-8").replace("supported", "Supported", 1), encoding="utf-8")
+    after = DataSnapshot.read(data)
+    assert after.tables_digest(["events", "sources"], "n.ipynb") == before.tables_digest(["events", "sources"], "n.ipynb")
+    assert after.tables_digest(["claims"], "n.ipynb") != before.tables_digest(["claims"], "n.ipynb")
+    # The descriptor a run sees covers its own tables: a description of another table's column is not its input.
+    descriptor = json.loads((data / "datapackage.json").read_text(encoding="utf-8"))
+    next(r for r in descriptor["resources"] if r["name"] == "claims")["schema"]["fields"][0]["description"] = "changed"
+    (data / "datapackage.json").write_text(json.dumps(descriptor), encoding="utf-8")
+    edited = DataSnapshot.read(data)
+    assert edited.tables_digest(["events"], "n.ipynb") == after.tables_digest(["events"], "n.ipynb")
+    assert edited.tables_digest(["claims"], "n.ipynb") != after.tables_digest(["claims"], "n.ipynb")
+    assert edited.tables_digest(["events"], "n.ipynb", all_schemas=True) != after.tables_digest(["events"], "n.ipynb", all_schemas=True)
 
 
-def test_a_runs_data_key_changes_only_with_the_tables_it_read():
-    from logistics_pacts.deps import reads_digest
+def test_the_pages_key_is_a_function_of_inputs_alone(tmp_path):
+    """The same inputs give the same key whatever the cache holds; any input changes it."""
+    from logistics_pacts.build.keys import DataSnapshot, pages_key
 
-    tables = {"datapackage.json": "d", "events": "e1", "claims": "c1"}
-    before = reads_digest(["claims"], tables)
-    assert reads_digest(["claims"], dict(tables, events="e2")) == before
-    assert reads_digest(["claims"], dict(tables, claims="c2")) != before
-    assert reads_digest(["claims"], dict(tables, **{"datapackage.json": "d2"})) != before
-    assert reads_digest(["*"], dict(tables, events="e2")) != reads_digest(["*"], tables)
+    snapshot = DataSnapshot.read(ROOT / "data")
+    runs = [("01", "a"), ("02", "b")]
+    key = pages_key("T", True, runs, ["JPN"], snapshot, "env")
+    assert pages_key("T", True, list(runs), ["JPN"], DataSnapshot.read(ROOT / "data"), "env") == key
+    assert pages_key("T", True, runs[::-1], ["JPN"], snapshot, "env") != key, "section order is an input"
+    assert pages_key("T", True, runs, ["JPN", "AUS"], snapshot, "env") != key
+    assert pages_key("T", False, runs, ["JPN"], snapshot, "env") != key
+    readme = dict(snapshot.digests, **{"README.md": "other"})
+    assert pages_key("T", True, runs, ["JPN"], DataSnapshot(snapshot.folder, snapshot.files, snapshot.descriptor, readme),
+                     "env") != key
+
+
+def test_every_caller_of_load_dataset_gets_frames_of_its_own():
+    from logistics_pacts.load import load_dataset
+
+    first = load_dataset(ROOT / "data")
+    name = first.agreements.iloc[0]["short_name"]
+    first.agreements.loc[first.agreements.index[0], "short_name"] = "CHANGED"
+    first.agreements.loc[:, "kind"] = "CHANGED"
+    with pytest.raises((AttributeError, TypeError)):
+        first.events["countries_list"].iloc[0].append("XXX")  # list cells are tuples
+    second = load_dataset(ROOT / "data")
+    assert second.agreements.iloc[0]["short_name"] == name and "CHANGED" not in set(second.agreements["kind"])
+    assert "XXX" not in second.events["countries_list"].iloc[0]
+
+
+def test_a_table_the_run_does_not_declare_cannot_be_read(tmp_path):
+    from logistics_pacts.build.keys import DataSnapshot
+    from logistics_pacts.build.sandbox import Sandbox
+    from logistics_pacts.load import load_dataset
+    from logistics_pacts.schema import UndeclaredTableError
+
+    sandbox = Sandbox.create(tmp_path / "run", DataSnapshot.read(ROOT / "data"), ["agreements", "sources"], "04-x.ipynb")
+    dataset = load_dataset(sandbox.data)
+    assert len(dataset.agreements) and len(dataset.sources)
+    assert sorted(p.name for p in sandbox.data.iterdir()) == ["agreements.csv", "datapackage.json", "sources.csv"]
+    for read in (lambda: dataset.events, lambda: dataset.tables["claims"], lambda: dataset.package.labels("events", "kind")):
+        with pytest.raises(UndeclaredTableError, match=r"notebooks/04-x.ipynb reads the table '(events|claims)'.*report.yaml"):
+            read()
 
 
 def test_links_between_pdf_parts_point_outside_until_joined():
-    from logistics_pacts.pdf import CROSS_LINK, cross_part_links
+    from logistics_pacts.build.pdf import CROSS_LINK, cross_part_links
 
     part = '<h2 id="here">x</h2><a href="#here">a</a> <a class="cite" href="#ref-12">12</a> <a href="partners/AUS.html">p</a>'
     linked = cross_part_links(part)
@@ -247,7 +275,7 @@ def test_lane_charts_draw_at_most_max_lanes_and_say_how_many_are_left_out():
 
 def test_the_pdf_parts_of_the_first_sections_do_not_depend_on_what_follows():
     """The build sends each section to the PDF as soon as its notebook and those before it are done."""
-    from logistics_pacts.render import PageContext, print_parts
+    from logistics_pacts.build.render import PageContext, print_parts
 
     sections = [("a", "<h1>Key findings</h1><p>x [@s1]</p>"), ("b", "<h1>Second</h1><h2>Sub</h2>"),
                 ("c", "<h1>Appendix: Data</h1><h2>Sub</h2>")]

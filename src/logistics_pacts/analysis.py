@@ -236,7 +236,7 @@ def humanizer(dataset):
 
 def first_url(dataset, ids) -> str | None:
     """The address of the first of `ids` that has one."""
-    for source_id in ids if isinstance(ids, list) else str(ids).split(";"):
+    for source_id in ids if isinstance(ids, (list, tuple)) else str(ids).split(";"):
         source_id = source_id.strip()
         if source_id in dataset.sources.index and dataset.sources.at[source_id, "url"]:
             return dataset.sources.at[source_id, "url"]

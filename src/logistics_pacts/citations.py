@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import html
 import re
-from urllib.parse import urlsplit
 
 MARKER = re.compile(r"\[@([a-z0-9][a-z0-9-]*(?:\s*;\s*@[a-z0-9][a-z0-9-]*)*)\]")
 
@@ -61,17 +60,6 @@ def replace_markers(text: str, numbers: dict[str, int], target: str = "") -> str
                  for a, b in compress([numbers[i] for i in ids])]
         return '<span class="citation">[' + ", ".join(parts) + "]</span>"
     return MARKER.sub(one, text)
-
-
-def short_url(url: str, width: int = 48) -> str:
-    """A visible form of the address: host and path, without scheme, 'www.', query or fragment."""
-    if not url:
-        return ""
-    parts = urlsplit(url)
-    host = parts.netloc.lower().removeprefix("www.")
-    path = parts.path.rstrip("/")
-    text = host + path
-    return text if len(text) <= width else text[: width - 1] + "…"
 
 
 ID_TOKEN = re.compile(r"[a-z0-9][a-z0-9-]*[a-z0-9]")

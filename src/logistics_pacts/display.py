@@ -30,7 +30,7 @@ def source_note(dataset, source_ids, limit: int = 6, lead: str = "Sources") -> s
     documents (Appendix D).' Official records come first, then the documents cited most often."""
     ids = []
     for value in source_ids:
-        ids.extend(value if isinstance(value, list) else [p.strip() for p in str(value).split(";") if p.strip()])
+        ids.extend(value if isinstance(value, (list, tuple)) else [p.strip() for p in str(value).split(";") if p.strip()])
     counts = Counter(i for i in ids if i in dataset.sources.index)
     if not counts:
         return f"{lead}: the project dataset."
@@ -103,16 +103,25 @@ def svg_markup(svg: str, name: str, alt: str) -> str:
         ">", f"><title>{esc(alt)}</title>", 1)
 
 
-def save_figure(fig, name: str, output_dir: Path | str | None, svg: str | None = None) -> None:
-    """PNG and SVG files of the figure under output_dir, when one is given (the SVG text when
-    already drawn)."""
+FORMATS = ("svg", "png")
+
+
+def save_figure(fig, name: str, output_dir: Path | str | None, svg: str | None = None,
+                formats: tuple[str, ...] | list[str] = FORMATS) -> None:
+    """The figure's files under output_dir, when one is given: SVG (the pages show it) and PNG (the
+    PDF prints it), each drawn once; `formats` leaves out a format nothing prints."""
     if output_dir is None:
         return
+    unknown = set(formats) - set(FORMATS)
+    if unknown:
+        raise ValueError(f"figure formats {sorted(unknown)} are not known; use some of {list(FORMATS)}")
     out = Path(output_dir)
     out.mkdir(parents=True, exist_ok=True)
-    with chart_style():
-        fig.savefig(out / f"{name}.png", format="png", dpi=RC["savefig.dpi"], metadata=PNG_METADATA)
-    (out / f"{name}.svg").write_text(svg if svg is not None else svg_text(fig), encoding="utf-8")
+    if "png" in formats:
+        with chart_style():
+            fig.savefig(out / f"{name}.png", format="png", dpi=RC["savefig.dpi"], metadata=PNG_METADATA)
+    if "svg" in formats:
+        (out / f"{name}.svg").write_text(svg if svg is not None else svg_text(fig), encoding="utf-8")
 
 
 def figure_html(svg: str, name: str, caption: str, note: str) -> str:
@@ -121,9 +130,10 @@ def figure_html(svg: str, name: str, caption: str, note: str) -> str:
             f'<p class="source-note">{esc(note)}</p></figcaption></figure>')
 
 
-def show_figure(fig, name: str, caption: str, alt: str, note: str, output_dir: Path | str | None = None) -> None:
-    """Show the figure with caption, source note and alt text (saving it when given a folder), then close it.
-    Refuses a figure that would be illegible in print."""
+def show_figure(fig, name: str, caption: str, alt: str, note: str, output_dir: Path | str | None = None,
+                formats: tuple[str, ...] | list[str] = FORMATS) -> None:
+    """Show the figure with caption, source note and alt text (saving it in `formats` when given a
+    folder), then close it. Refuses a figure that would be illegible in print."""
     import matplotlib.pyplot as plt
 
     if not alt or not alt.strip():
@@ -133,7 +143,7 @@ def show_figure(fig, name: str, caption: str, alt: str, note: str, output_dir: P
         plt.close(fig)
         raise ValueError(f"figure '{name}' is not legible in print: " + "; ".join(problems))
     svg = svg_text(fig)
-    save_figure(fig, name, output_dir, svg)
+    save_figure(fig, name, output_dir, svg, formats)
     plt.close(fig)
     svg = svg_markup(svg, name, alt)
     display_html(figure_html(svg, name, caption, note))

@@ -4,12 +4,22 @@ Which columns are dates or lists comes from data/datapackage.json. Partial dates
 their precision: for each date column `c` the frame holds the text as published (`c`),
 the first and last day of the period it names (`c_start`, `c_end`, datetime64) and its
 precision (`c_precision`: day, month or year). List cells (countries, source ids, ...)
-also come as Python lists in `<column>_list`.
+also come as tuples in `<column>_list`.
+
+Every call hands out frames of its own: parsed tables are kept (by the data's content) so a
+second call is quick, but each caller gets a deep copy, and list cells are tuples, which cannot
+be changed in place. What one notebook, or one cell in JupyterLab, does to its frames reaches
+no other.
+
+Inside a build, a run's data folder holds only the tables its notebook declares in report.yaml
+(its datapackage.json says so under `x-run`); reading any other table raises
+UndeclaredTableError, naming the notebook and the table.
 """
 from __future__ import annotations
 
+import copy
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
@@ -17,41 +27,21 @@ import pandas as pd
 
 from .dates import parse_partial_date
 from .rules import split_list
-from .schema import DataPackage
+from .schema import DataPackage, UndeclaredTableError
 from .validate import DataValidationError, validate_cached, validate_data
 
 
-# The tables read since forget_reads(): the build asks a kernel after each run, so that the
-# run is re-executed only when one of them changes ("*": every table).
-_READS: set[str] = set()
-
-
-def tables_read() -> list[str]:
-    return sorted(_READS)
-
-
-def forget_reads() -> None:
-    _READS.clear()
-
-
 class Tables(dict):
-    """The tables by name; reading one records it, going through all records every table."""
+    """The tables by name. A table the run did not declare raises UndeclaredTableError."""
 
-    def __getitem__(self, name):
-        _READS.add(name)
-        return super().__getitem__(name)
+    def __init__(self, frames: dict, undeclared: set[str] = frozenset(), notebook: str = ""):
+        super().__init__(frames)
+        self.undeclared, self.notebook = set(undeclared), notebook
 
-    def get(self, name, default=None):
-        _READS.add(name)
-        return super().get(name, default)
-
-    def items(self):
-        _READS.add("*")
-        return super().items()
-
-    def values(self):
-        _READS.add("*")
-        return super().values()
+    def __missing__(self, name):
+        if name in self.undeclared:
+            raise UndeclaredTableError(name, self.notebook)
+        raise KeyError(name)
 
 
 @dataclass(frozen=True)
@@ -59,26 +49,19 @@ class Dataset:
     tables: Tables
     package: DataPackage
     data_dir: Path
-    extra: dict = field(default_factory=dict)
 
     def __getattr__(self, name: str) -> pd.DataFrame:
         tables = self.__dict__.get("tables", {})
         if name in tables:
             return tables[name]
+        if name in getattr(tables, "undeclared", ()):
+            raise UndeclaredTableError(name, tables.notebook)
         raise AttributeError(name)
 
     @property
     def cutoff(self) -> dt.date:
         """The data's own 'today' (datapackage.json 'x-cutoff')."""
         return self.package.cutoff
-
-    @property
-    def digest(self) -> str:
-        """SHA-256 of every file of the data package: depends on all of it."""
-        from .fingerprint import data_digest
-
-        _READS.add("*")
-        return data_digest(self.data_dir)
 
 
 def _read_csv(path: Path) -> pd.DataFrame:
@@ -98,7 +81,7 @@ def add_date_columns(frame: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
 
 def add_list_columns(frame: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
     for column in columns:
-        frame[f"{column}_list"] = frame[column].map(split_list)
+        frame[f"{column}_list"] = frame[column].map(lambda value: tuple(split_list(value)))
     return frame
 
 
@@ -118,14 +101,15 @@ def load_table(name: str, data_dir: Path, package: DataPackage | None = None) ->
 
 
 @lru_cache(maxsize=4)
-def _load(data_dir: str, digest: str, validate: bool) -> Dataset:
+def _parsed(data_dir: str, digest: str, validate: bool) -> tuple[dict[str, pd.DataFrame], DataPackage]:
     path = Path(data_dir)
-    if validate:
+    package = DataPackage.read(path)
+    if validate and not package.run.get("validated"):
         problems = _validate(path)
         if problems:
             raise DataValidationError(problems)
-    package = DataPackage.read(path)
-    return Dataset(Tables({name: load_table(name, path, package) for name in package.table_names}), package, path)
+    undeclared = set(package.run.get("undeclared", ()))
+    return {name: load_table(name, path, package) for name in package.table_names if name not in undeclared}, package
 
 
 def _validate(data_dir: Path) -> list:
@@ -142,8 +126,12 @@ def _validate(data_dir: Path) -> list:
 
 def load_dataset(data_dir: Path | str, validate: bool = True) -> Dataset:
     """Every table of the data package at `data_dir`, validated first (raises
-    DataValidationError listing every problem)."""
+    DataValidationError listing every problem), as frames the caller owns."""
     from .fingerprint import data_digest
 
     path = Path(data_dir).resolve()
-    return _load(str(path), data_digest(path), validate)  # keyed by content: an edited CSV is read again
+    frames, package = _parsed(str(path), data_digest(path), validate)  # keyed by content: an edited CSV is read again
+    run = package.run
+    tables = Tables({name: frame.copy(deep=True) for name, frame in frames.items()},
+                    undeclared=set(run.get("undeclared", ())), notebook=run.get("notebook", ""))
+    return Dataset(tables, DataPackage(copy.deepcopy(package.descriptor), package.path), path)

@@ -10,8 +10,10 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+from .errors import ReportError
 
-class ProjectNotFound(Exception):
+
+class ProjectNotFound(ReportError):
     pass
 
 

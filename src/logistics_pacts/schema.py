@@ -27,6 +27,18 @@ class DescriptorError(Exception):
     pass
 
 
+class UndeclaredTableError(LookupError):
+    """A notebook read a table it does not declare in report.yaml."""
+
+    def __init__(self, table: str, notebook: str):
+        self.table, self.notebook = table, notebook
+        super().__init__(f"notebooks/{notebook} reads the table '{table}', which it does not declare: add '{table}' "
+                         f"to its tables in report.yaml (the build gives a run only the tables it declares)")
+
+    def __str__(self) -> str:
+        return self.args[0]
+
+
 @dataclass(frozen=True)
 class DataPackage:
     descriptor: dict
@@ -53,8 +65,22 @@ class DataPackage:
     def table_names(self) -> list[str]:
         return list(self.resources)
 
+    @property
+    def run(self) -> dict:
+        """What a build says of the run this package was given to ('x-run'): the notebook, the tables
+        it declares and those it does not, and that the tables were validated. Empty outside a build."""
+        return self.descriptor.get("x-run") or {}
+
+    def resource(self, table: str) -> dict:
+        try:
+            return self.resources[table]
+        except KeyError:
+            if table in self.run.get("undeclared", ()):
+                raise UndeclaredTableError(table, self.run.get("notebook", "")) from None
+            raise
+
     def fields(self, table: str) -> list[dict]:
-        return self.resources[table]["schema"]["fields"]
+        return self.resource(table)["schema"]["fields"]
 
     def field(self, table: str, column: str) -> dict:
         for field in self.fields(table):
@@ -66,7 +92,7 @@ class DataPackage:
         return [f["name"] for f in self.fields(table)]
 
     def id_column(self, table: str) -> str:
-        key = self.resources[table]["schema"].get("primaryKey")
+        key = self.resource(table)["schema"].get("primaryKey")
         return key[0] if isinstance(key, list) else key
 
     def _with(self, table: str, predicate) -> list[str]:

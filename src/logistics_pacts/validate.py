@@ -10,12 +10,13 @@ import hashlib
 import io
 from pathlib import Path
 
+from .errors import ReportError
 from .project import display_path
 from .rules import Problem, Table, Tables, run_rules
 from .schema import DataPackage, DescriptorError
 
 
-class DataValidationError(Exception):
+class DataValidationError(ReportError):
     """Raised by the loader when the data does not validate; carries the problems."""
 
     def __init__(self, problems: list[Problem]):

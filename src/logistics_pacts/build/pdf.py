@@ -57,7 +57,41 @@ class PdfStats:
     details: list[str] = field(default_factory=list)
 
 
+def _find_libraries_in_the_linker_cache() -> None:
+    """WeasyPrint looks its C libraries up by several names each (some never installed), and for every
+    name that the linker cache lacks, Python's find_library runs the C compiler and the linker: about
+    sixty processes, a second of CPU, before the first page. Look names up in the linker cache (read
+    once): a name it lacks is not installed (cffi then tries the name as it is, then WeasyPrint the next
+    name). Where the linker cache cannot be read, Python's own search is used."""
+    import ctypes.util
+    import re
+    import subprocess
+    from functools import lru_cache
+
+    if getattr(ctypes.util.find_library, "linker_cache", False):
+        return
+    original = ctypes.util.find_library
+
+    @lru_cache(maxsize=1)
+    def cache() -> str:
+        try:
+            return subprocess.run(["/sbin/ldconfig", "-p"], capture_output=True, text=True, timeout=10).stdout
+        except (OSError, subprocess.SubprocessError):
+            return ""
+
+    @lru_cache(maxsize=None)
+    def find_library(name: str):
+        if not cache():
+            return original(name)
+        match = re.search(rf"\s(lib{re.escape(name)}\.so[^\s]*)\s", cache())
+        return match.group(1) if match else None
+
+    find_library.linker_cache = True
+    ctypes.util.find_library = find_library
+
+
 def _weasyprint():
+    _find_libraries_in_the_linker_cache()
     try:
         import weasyprint
     except (ImportError, OSError) as exc:
@@ -83,15 +117,15 @@ def _own_code() -> str:
     return hashlib.sha256(Path(__file__).read_bytes()).hexdigest()
 
 
-def part_key(html_text: str, first_page: int | None, charts: dict[str, Path], base: Path) -> str:
-    """What a part's pages depend on: its HTML, the charts' PNG bytes, its first page, where its
-    relative links point, the PDF engine's version and this module's code."""
+def part_key(html_text: str, first_page: int | None, charts: dict[str, Path]) -> str:
+    """What a part's pages depend on: its HTML, the charts' PNG bytes, its first page, the PDF
+    engine's version and this module's code."""
     weasyprint = _weasyprint()
-    digest = hashlib.sha256(f"{_own_code()}\0{weasyprint.__version__}\0{first_page}\0{base}\0".encode())
+    digest = hashlib.sha256(f"{_own_code()}\0{weasyprint.__version__}\0{first_page}\0".encode())
     digest.update(html_text.encode())
     for name in sorted(set(charts_shown(html_text))):
         path = charts.get(name)
-        digest.update(name.encode() + (hashlib.sha256(path.read_bytes()).digest() if path else b"-"))
+        digest.update(name.encode() + (hashlib.sha256(Path(path).read_bytes()).digest() if path else b"-"))
     return digest.hexdigest()[:24]
 
 
@@ -103,20 +137,21 @@ def _fetcher(charts: dict[str, Path]):
         def fetch(self, url, headers=None):
             if url.startswith(CHART_URL):
                 name = url[len(CHART_URL):].removesuffix(".png")
-                if name not in charts or charts[name] is None:
+                if not charts.get(name) or charts[name] == "None":
                     raise RenderError(f"no PNG for chart '{name}'")
-                return URLFetcherResponse(url, charts[name].read_bytes(), {"Content-Type": "image/png"})
+                return URLFetcherResponse(url, Path(charts[name]).read_bytes(), {"Content-Type": "image/png"})
             return super().fetch(url, headers)
     return ChartFetcher()
 
 
-def lay_out(html_text: str, first_page: int | None, charts: dict[str, Path], base: Path) -> LaidOut:
-    """One part as a PDF; first_page None for the front matter (roman numerals)."""
+def lay_out(html_text: str, first_page: int | None, charts: dict[str, Path]) -> LaidOut:
+    """One part as a PDF; first_page None for the front matter (roman numerals). No base address:
+    links to the report's own files (tables, data, partner pages) stay relative, so they work
+    wherever the published folder is opened and name nothing of the building machine."""
     weasyprint = _weasyprint()
     # In the document itself: stylesheets given to render() are the user's, which the page's own rules override.
     html_text = html_text.replace("</head>", f"<style>\n{page_numbers_css(first_page)}\n</style>\n</head>", 1)
-    document = weasyprint.HTML(string=cross_part_links(html_text), base_url=str(base) + "/",
-                               url_fetcher=_fetcher(charts)).render()
+    document = weasyprint.HTML(string=cross_part_links(html_text), base_url=None, url_fetcher=_fetcher(charts)).render()
     start = 1 if first_page is None else first_page
     anchors = {name: start + index for index, page in enumerate(document.pages) for name in page.anchors}
     return LaidOut(document.write_pdf(), len(document.pages), anchors)
@@ -154,13 +189,13 @@ class PartCache:
                 path.unlink(missing_ok=True)
 
 
-def _part(cache: PartCache, html_text: str, first_page: int | None, charts: dict[str, Path], base: Path,
+def _part(cache: PartCache, html_text: str, first_page: int | None, charts: dict[str, Path],
           stats: PdfStats, label: str) -> LaidOut:
-    key = part_key(html_text, first_page, charts, base)
+    key = part_key(html_text, first_page, charts)
     part = cache.get(key)
     if part is None:
         started = time.perf_counter()
-        part = lay_out(html_text, first_page, charts, base)
+        part = lay_out(html_text, first_page, charts)
         cache.put(key, part)
         stats.laid_out += 1
         stats.layout_seconds += time.perf_counter() - started
@@ -173,8 +208,8 @@ class PartLayout:
     """Lays out the parts in order as they arrive (each needs the page count of those before it),
     then the front matter, and joins them."""
 
-    def __init__(self, target: Path, base: Path, cache_dir: Path, reuse: bool = True):
-        self.target, self.base = Path(target), Path(base)
+    def __init__(self, target: Path, cache_dir: Path, reuse: bool = True):
+        self.target = Path(target)
         self.cache = PartCache(cache_dir, reuse)
         self.stats = PdfStats()
         self.body: list[LaidOut] = []
@@ -182,14 +217,14 @@ class PartLayout:
         self.next_page = 1
 
     def add(self, section_id: str, html_text: str, charts: dict[str, Path]) -> None:
-        part = _part(self.cache, html_text, self.next_page, charts, self.base, self.stats, section_id)
+        part = _part(self.cache, html_text, self.next_page, charts, self.stats, section_id)
         self.body.append(part)
         self.anchors.update(part.anchors)
         self.next_page += part.pages
 
     def finish(self, front: PrintParts) -> PdfStats:
         """The front matter, with the contents' page numbers, then the joined PDF."""
-        first = _part(self.cache, front.front(self.anchors), None, {}, self.base, self.stats, "front matter")
+        first = _part(self.cache, front.front(self.anchors), None, {}, self.stats, "front matter")
         joining = time.perf_counter()
         join([first] + self.body, self.target, first.pages, front.context.title, front.context.build_key)
         joined = time.perf_counter() - joining
@@ -200,19 +235,96 @@ class PartLayout:
         return self.stats
 
 
-def serve(connection, target: Path, base: Path, cache_dir: Path, reuse: bool = True) -> PdfStats:
+def serve(connection, target: Path, cache_dir: Path, reuse: bool = True) -> PdfStats:
     """The PDF process: import the engine while the notebooks run, then lay out each part as it
     arrives ("part", id, html, charts) and finish on ("finish", front)."""
     _weasyprint()
     import pypdf  # noqa: F401
 
-    layout = PartLayout(target, base, cache_dir, reuse)
+    layout = PartLayout(target, cache_dir, reuse)
     while True:
         message = connection.recv()
         if message[0] == "part":
             layout.add(*message[1:])
         elif message[0] == "finish":
             return layout.finish(message[1])
+
+
+class PdfProcess:
+    """The PDF process, started with fork+exec in the build's process group; talks over a socket
+    pair. It ends by itself when the build goes away (end of file on the socket)."""
+
+    def __init__(self, group, target: Path, cache_dir: Path, reuse: bool, log_dir: Path):
+        import socket
+        import sys
+        from multiprocessing.connection import Connection
+
+        ours, theirs = socket.socketpair()
+        self.log_dir = Path(log_dir)
+        self.process = group.popen([sys.executable, "-m", "logistics_pacts.build.pdf", str(theirs.fileno()), str(target),
+                                    str(cache_dir), "1" if reuse else "0"], pass_fds=[theirs.fileno()])
+        theirs.close()
+        self.connection = Connection(ours.detach())
+
+    def send(self, message) -> None:
+        try:
+            self.connection.send(message)
+        except (BrokenPipeError, ConnectionResetError, OSError):
+            self.result()  # the process ended: its own message says why
+            raise RenderError("The PDF process stopped before the report was finished.")
+
+    def result(self) -> dict:
+        """Wait for the PDF; its statistics, or RenderError with the process's own message."""
+        try:
+            reply = self.connection.recv()
+        except (EOFError, OSError):
+            code = self.process.wait()
+            raise RenderError(f"The PDF process ended unexpectedly (exit code {code}). The previous report is unchanged.") from None
+        self.process.wait()
+        if reply[0] == "done":
+            return reply[1]
+        if reply[0] == "render-error":
+            raise RenderError(reply[1] + "\nThe previous report is unchanged.")
+        log = self.log_dir / "build-error.log"
+        log.parent.mkdir(parents=True, exist_ok=True)
+        log.write_text(reply[2], encoding="utf-8")
+        raise RenderError(f"The PDF could not be rendered: {reply[1]}\n  The full traceback is in {log}. "
+                          "The previous report is unchanged.")
+
+    def stop(self) -> None:
+        try:
+            self.connection.close()
+        except OSError:
+            pass
+        if self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=5)
+            except Exception:  # noqa: BLE001 - the build stops its whole group afterwards
+                self.process.kill()
+
+
+def main(argv: list[str]) -> int:
+    """`python -m logistics_pacts.build.pdf FD TARGET CACHE REUSE`: the PDF process."""
+    import signal
+    import traceback
+    from multiprocessing.connection import Connection
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the build decides when the PDF process stops
+    connection = Connection(int(argv[0]))
+    try:
+        stats = serve(connection, Path(argv[1]), Path(argv[2]), argv[3] == "1")
+        connection.send(("done", stats.__dict__))
+    except EOFError:
+        return 0  # the build went away
+    except RenderError as exc:
+        connection.send(("render-error", str(exc)))
+        return 3
+    except Exception as exc:  # noqa: BLE001 - a bug: the build writes the traceback to its log
+        connection.send(("error", f"{type(exc).__name__}: {exc}", traceback.format_exc()))
+        return 4
+    return 0
+
 
 
 def join(parts: list[LaidOut], target: Path, front_pages: int, title: str, build_key: str) -> None:
@@ -243,3 +355,9 @@ def join(parts: list[LaidOut], target: Path, front_pages: int, title: str, build
     tmp = target.with_name(target.name + f".tmp{os.getpid()}")
     tmp.write_bytes(buffer.getvalue())
     tmp.replace(target)
+
+
+if __name__ == "__main__":
+    import sys
+
+    sys.exit(main(sys.argv[1:]))

@@ -1,5 +1,7 @@
 """Command line: `python -m logistics_pacts validate|build|lab`. Errors print as messages
-people can act on, never as a traceback (set LOGISTICS_PACTS_DEBUG=1 to see one).
+people can act on, never as a traceback; an error in the build's own code keeps its full
+traceback in .cache/build-error.log, which the message names (LOGISTICS_PACTS_DEBUG=1 also
+prints it).
 
 Every command works on one project: the folder given with --root, or else the nearest
 folder at or above the working folder that holds data/datapackage.json and notebooks/.
@@ -13,13 +15,13 @@ import time
 
 
 def _project(args):
-    from .project import Project
+    from ..project import Project
 
     return Project.at(args.root, args.data_dir) if args.root else Project.discover(data=args.data_dir)
 
 
 def _validate(args) -> int:
-    from .validate import format_problems, validate_data
+    from ..validate import format_problems, validate_data
 
     project = _project(args)
     started = time.perf_counter()
@@ -32,20 +34,21 @@ def _validate(args) -> int:
 
 
 def _build(args) -> int:
-    from .build import build
     from .config import load_config
+    from .pipeline import build
 
     project = _project(args)
     overrides = {"partner": args.partner, "start_year": args.start_year, "end_year": args.end_year,
                  "event_kinds": args.kinds, "workers": args.workers}
     config = load_config(project, overrides=overrides)
-    build(project, config, force=args.force, pdf=not args.no_pdf, warm=not args.fresh_kernels)
+    build(project, config, force=args.force, pdf=not args.no_pdf)
     return 0
 
 
 def lab_command(project, port: int | None = None, token: str | None = None, open_browser: bool = True) -> list[str]:
     """JupyterLab on the project's notebooks, on loopback only, with a token."""
     command = [sys.executable, "-m", "jupyterlab", "--ip=127.0.0.1", f"--ServerApp.root_dir={project.notebooks}",
+               "--ContentsManager.pre_save_hook=logistics_pacts.build.lab.strip_outputs_before_save",
                "--ServerApp.port_retries=0" if port else "--ServerApp.port_retries=50"]
     if port:
         command.append(f"--port={port}")
@@ -83,35 +86,52 @@ def main(argv: list[str] | None = None) -> int:
     build.add_argument("--kinds", default=None, help="comma-separated event kinds for the timelines")
     build.add_argument("--workers", default=None, type=int)
     build.add_argument("--no-pdf", action="store_true", help="skip the PDF")
-    build.add_argument("--fresh-kernels", action="store_true",
-                       help="run every notebook in a new kernel instead of a warm one (slower; same output)")
     lab = commands["lab"]
     lab.add_argument("--port", default=None, type=int)
     lab.add_argument("--token", default=None, help="the token Lab asks for (default: a random one, printed)")
     lab.add_argument("--no-browser", action="store_true")
     args = parser.parse_args(argv)
     handler = {"validate": _validate, "build": _build, "lab": _lab}[args.command]
-    if os.environ.get("LOGISTICS_PACTS_DEBUG"):
-        return handler(args)
-    from .build import BuildError
-    from .config import ConfigError
-    from .project import ProjectNotFound
-    from .render import RenderError
-    from .validate import DataValidationError
+    from ..errors import ReportError
+    from .processes import BuildInterrupted, write_error_log
 
     try:
         return handler(args)
-    except (BuildError, ConfigError, RenderError, DataValidationError, ProjectNotFound) as exc:
+    except ReportError as exc:
         print(str(exc), file=sys.stderr)
         return 1
-    except KeyboardInterrupt:
-        print("interrupted; the previous report is unchanged", file=sys.stderr)
-        return 130
-    except Exception as exc:  # a bug in the build itself: still no wall of traceback
+    except (KeyboardInterrupt, BuildInterrupted) as exc:
+        import logging
+
+        logging.getLogger("asyncio").setLevel(logging.CRITICAL)  # runs cut short leave asyncio tasks behind
+        name = "SIGINT" if isinstance(exc, KeyboardInterrupt) else exc.args[0]
+        print(f"interrupted ({name}); the build stopped and the previous report is unchanged", file=sys.stderr)
+        return 130 if isinstance(exc, KeyboardInterrupt) else 128 + exc.signum
+    except Exception as exc:  # a bug in the build itself: one line here, the whole traceback in the log
+        log = _shown(write_error_log(_log_folder(args), exc, context=f"logistics-pacts {args.command}"))
+        if os.environ.get("LOGISTICS_PACTS_DEBUG"):
+            import traceback
+
+            traceback.print_exc()
         print(f"The build stopped on an unexpected error: {type(exc).__name__}: {exc}\n"
-              "  The previous report is unchanged. Run again with LOGISTICS_PACTS_DEBUG=1 for the traceback.",
-              file=sys.stderr)
+              f"  The previous report is unchanged. The full traceback is in {log}.", file=sys.stderr)
         return 2
+
+
+def _shown(path):
+    """The log's path as the user would type it (relative to the working folder when inside it)."""
+    from ..project import display_path
+
+    return display_path(path)
+
+
+def _log_folder(args):
+    try:
+        return _project(args).cache
+    except Exception:  # noqa: BLE001 - no project: the working folder
+        from pathlib import Path
+
+        return Path.cwd()
 
 
 if __name__ == "__main__":

@@ -16,7 +16,8 @@ from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 
-from .citations import MARKER, replace_markers, short_url
+from ..errors import ReportError
+from ..citations import MARKER, replace_markers
 
 HEADING = re.compile(r'<h([1-6])( id="([^"]*)")?>(.*?)</h\1>', re.S)
 ANCHOR = re.compile(r'<a class="anchor-link"[^>]*>.*?</a>', re.S)
@@ -32,7 +33,7 @@ CSV_LINK = re.compile(r'(<figure (?=[^>]*class="table)(?=[^>]*data-csv="([^"]+)"
 CHART_URL = "chart:"  # print pages name their PNG charts by this scheme; the PDF engine is given the files
 
 
-class RenderError(Exception):
+class RenderError(ReportError):
     pass
 
 
@@ -54,7 +55,7 @@ class PageContext:
 
 
 def _template_text(name: str) -> str:
-    return resources.files("logistics_pacts").joinpath("templates", name).read_text(encoding="utf-8")
+    return resources.files("logistics_pacts.build").joinpath("templates", name).read_text(encoding="utf-8")
 
 
 def fixed_column_widths(body: str) -> str:
@@ -104,7 +105,7 @@ def cited_ids(fragments: list[str]) -> set[str]:
 def bibliography_section(sources: list[dict], numbers: dict[str, int], cited: set[str], note: str) -> str:
     """The bibliography as a page section (an appendix): the documents cited on the page, with
     their report-wide numbers, publisher, title, date and a visible short address."""
-    from .dates import PartialDateError, parse_partial_date
+    from ..dates import PartialDateError, parse_partial_date
 
     def date(value: str) -> str:
         try:
@@ -115,7 +116,7 @@ def bibliography_section(sources: list[dict], numbers: dict[str, int], cited: se
     items = []
     for row in rows:
         n, url = numbers[row["source_id"]], row.get("url", "")
-        link = f' <a class="url" href="{html.escape(url, quote=True)}">{html.escape(short_url(url))}</a>' if url else ""
+        link = f' <a class="url" href="{html.escape(url, quote=True)}">{html.escape(url)}</a>' if url else ""  # whole, wrapped
         items.append(f'<li id="ref-{n}" value="{n}"><span class="ref-number">[{n}]</span> {html.escape(row["publisher"])}. '
                      f'<cite>{html.escape(row["title"])}</cite>.{date(row.get("published_date", ""))}{link}</li>')
     return (f'<h1 id="appendix-bibliography">Appendix: Bibliography</h1><p>{html.escape(note)}</p>'
