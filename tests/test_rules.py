@@ -30,6 +30,18 @@ EVENT = {"event_id": "e1", "date": "2020-09-09", "kind": "agreement_milestone", 
          "agreement_id": "ind-jpn-x-2020", "milestone": "signed", "source_ids": "src-a"}
 
 
+EXERCISE = {"event_id": "x1", "date": "2022-09", "kind": "exercise", "countries": "IND;JPN", "title": "t", "series": "JIMEX",
+            "format": "bilateral", "service": "navy", "source_ids": "src-a"}
+USE = {"use_id": "u1", "date": "2022-10", "agreement_id": "ind-jpn-x-2020", "countries": "IND;JPN", "units": "u",
+       "supplied": "fuel", "grade": "stated", "source_ids": "src-a"}
+PROVISION = {"provision_id": "p1", "agreement_id": "ind-jpn-x-2020", "provision": "term", "value": "10 years",
+             "article": "Art. 9(1)", "quote": "十年間効力を有する", "basis": "text", "source_ids": "src-a"}
+PLACE = {"place_id": "vizag", "name": "Visakhapatnam", "kind": "naval_base", "country": "IND", "latitude": "17.7",
+         "longitude": "83.3", "gazetteer": "geonames:1253102", "point": "town", "source_ids": "src-a"}
+CLAIM = {"claim_id": "ind-jpn-x-2020--in-force-date--1", "subject_id": "ind-jpn-x-2020", "attribute": "in_force_date",
+         "value": "2021-07-11", "source_id": "src-a", "verdict": "supported", "note": "n"}
+
+
 def check(rule, **tables) -> list[rules.Problem]:
     tables.setdefault("sources", table("sources", SOURCE))
     return list(rule(Tables(tables, PACKAGE, CUTOFF)))
@@ -54,7 +66,57 @@ CASES = [
     (rules.events_end_after_they_start, {"events": [with_(EVENT, end_date="2020-09")]},
      {"events": [with_(EVENT, end_date="2020-08-31")]}, "end_date", "ends before it starts"),
     (rules.status_agrees_with_entry_into_force, {"agreements": [AGREEMENT]},
-     {"agreements": [with_(AGREEMENT, status="signed")]}, "status", "cannot be 'signed'"),
+     {"agreements": [with_(AGREEMENT, status="signed")]}, "status", "the status must be one of"),
+    (rules.status_agrees_with_entry_into_force,
+     {"agreements": [with_(AGREEMENT, status="effective_on_signature", in_force_date="2020-09-09")]},
+     {"agreements": [with_(AGREEMENT, status="effective_on_signature")]}, "in_force_date", "took effect on signature"),
+    (rules.superseded_agreements_name_their_replacement,
+     {"agreements": [AGREEMENT, with_(AGREEMENT, agreement_id="old", status="superseded", superseded_by="ind-jpn-x-2020",
+                                      ended_date="2021-07")]},
+     {"agreements": [AGREEMENT, with_(AGREEMENT, agreement_id="old", status="superseded", superseded_by="ind-jpn-x-2020",
+                                      ended_date="2022")]}, "ended_date", "entered into force"),
+    (rules.superseded_agreements_name_their_replacement, {"agreements": [AGREEMENT]},
+     {"agreements": [with_(AGREEMENT, status="superseded", in_force_date="")]}, "superseded_by", "name the agreement"),
+    (rules.agreements_used_under_them_are_in_force,
+     {"agreements": [AGREEMENT], "uses": [USE]},
+     {"agreements": [with_(AGREEMENT, status="signed", in_force_date="")], "uses": [USE]}, "agreement_id",
+     "a documented use shows it in force"),
+    (rules.exercises_say_format_and_service, {"events": [EXERCISE]}, {"events": [with_(EXERCISE, service="")]},
+     "service", "every exercise says its service"),
+    (rules.exercises_say_format_and_service, {"events": [EVENT]}, {"events": [with_(EVENT, format="bilateral")]},
+     "format", "only for exercises"),
+    (rules.format_counts_the_countries_taking_part, {"events": [EXERCISE]},
+     {"events": [with_(EXERCISE, countries="IND;JPN;USA")]}, "format", "so the format is 'trilateral'"),
+    (rules.what_happened_comes_from_a_report_made_during_or_after_it,
+     {"events": [with_(EXERCISE, date="2022-09-11", end_date="2022-09-17", date_source_id="src-a", end_date_source_id="src-a")],
+      "sources": [with_(SOURCE, published_date="2022-09-17")]},
+     {"events": [with_(EXERCISE, date="2022-09-11", end_date="2022-09-17", date_source_id="src-a", end_date_source_id="src-b",
+                       source_ids="src-a;src-b")],
+      "sources": [with_(SOURCE, published_date="2022-09-10"), with_(SOURCE, source_id="src-b", published_date="2022-09-18")]},
+     "date_source_id", "before the date"),
+    (rules.observers_do_not_take_part, {"events": [with_(EXERCISE, observers="USA")]},
+     {"events": [with_(EXERCISE, observers="JPN")]}, "observers", "cannot both observe and take part"),
+    (rules.provisions_read_in_the_text_give_article_and_quote, {"provisions": [PROVISION]},
+     {"provisions": [with_(PROVISION, article="")]}, "article", "basis is 'text'"),
+    (rules.places_say_where_their_point_comes_from, {"places": [PLACE, with_(PLACE, place_id="sea", point="sea_area",
+                                                                              gazetteer="", kind="sea_area")]},
+     {"places": [with_(PLACE, gazetteer="")]}, "gazetteer", "give geonames:<id> or icao:<code>"),
+    (rules.places_say_where_their_point_comes_from, {"places": [PLACE]},
+     {"places": [PLACE], "sources": [with_(SOURCE, url="http://piglix.com/piglix/Bay_of_Bengal")]}, "source_ids",
+     "copy of Wikipedia"),
+    (rules.claims_are_about_a_known_attribute, {"agreements": [AGREEMENT], "claims": [CLAIM]},
+     {"agreements": [AGREEMENT], "claims": [with_(CLAIM, attribute="date/end_date (scheduled)")]}, "attribute",
+     "not a column of the subject's table"),
+    (rules.claims_are_recorded_once_per_source, {"agreements": [AGREEMENT], "claims": [CLAIM]},
+     {"agreements": [AGREEMENT], "claims": [CLAIM, with_(CLAIM, claim_id="ind-jpn-x-2020--in-force-date--2", value="2021")]},
+     "source_id", "record it once"),
+    (rules.a_value_is_graded_once, {"agreements": [AGREEMENT], "claims": [CLAIM]},
+     {"agreements": [AGREEMENT], "claims": [CLAIM, with_(CLAIM, claim_id="ind-jpn-x-2020--in-force-date--2",
+                                                          source_id="src-b", verdict="disputed")]},
+     "verdict", "one value, one verdict"),
+    (rules.claim_ids_say_what_they_are_about, {"agreements": [AGREEMENT], "claims": [CLAIM]},
+     {"agreements": [AGREEMENT], "claims": [with_(CLAIM, claim_id="batch-7-claim-001")]}, "claim_id",
+     "names the subject and the attribute"),
     (rules.signed_agreements_have_a_signing_date, {"agreements": [AGREEMENT]},
      {"agreements": [with_(AGREEMENT, signed_date="", in_force_date="")]}, "signed_date", "give the signing date"),
     (rules.agreements_have_two_parties, {"agreements": [AGREEMENT]}, {"agreements": [with_(AGREEMENT, parties="IND")]},
@@ -86,6 +148,8 @@ CASES = [
 
 @pytest.mark.parametrize("rule,good,bad,column,words", CASES, ids=[c[0].__name__ for c in CASES])
 def test_rule_alone(rule, good, bad, column, words):
+    good.setdefault("sources", [SOURCE, with_(SOURCE, source_id="src-b")])
+    bad.setdefault("sources", [SOURCE, with_(SOURCE, source_id="src-b")])
     assert check(rule, **{name: table(name, *rows) for name, rows in good.items()}) == []
     found = check(rule, **{name: table(name, *rows) for name, rows in bad.items()})
     assert found and all(p.column == column for p in found) and any(words in p.message for p in found), found

@@ -173,14 +173,55 @@ def events_end_after_they_start(data: Tables) -> Iterator[Problem]:
 
 # --------------------------------------------------------------------------- agreements
 
+IN_FORCE_STATUSES = ("in_force", "effective_on_signature", "superseded", "expired")
+
+
 @rule
 def status_agrees_with_entry_into_force(data: Tables) -> Iterator[Problem]:
     table = data.get("agreements")
     for row, line in table.records() if table else ():
-        if row.get("in_force_date") and row.get("status") in ("signed", "under_negotiation"):
-            yield table.problem(line, "status", row["status"],
-                                "the row has an in_force_date, so the status cannot be 'signed' or 'under_negotiation'; "
-                                "expected in_force, superseded or expired")
+        status = row.get("status")
+        if row.get("in_force_date") and status not in IN_FORCE_STATUSES:
+            yield table.problem(line, "status", status, "the row has an in_force_date, so the status must be one of "
+                                + ", ".join(IN_FORCE_STATUSES))
+        if status == "effective_on_signature" and row.get("in_force_date") != row.get("signed_date"):
+            yield table.problem(line, "in_force_date", row.get("in_force_date", ""),
+                                "the status says it took effect on signature; in_force_date must equal signed_date")
+
+
+@rule
+def superseded_agreements_name_their_replacement(data: Tables) -> Iterator[Problem]:
+    """A superseded agreement names what replaced it, and ended when its replacement entered into force."""
+    table = data.get("agreements")
+    if table is None:
+        return
+    rows = {row.get("agreement_id"): row for row in table.rows}
+    for row, line in table.records():
+        replacement = row.get("superseded_by", "")
+        if row.get("status") == "superseded" and not replacement:
+            yield table.problem(line, "superseded_by", "", "is empty but the status is 'superseded'; name the agreement that "
+                                                           "replaced it")
+        elif replacement and row.get("status") != "superseded":
+            yield table.problem(line, "status", row.get("status", ""), f"names superseded_by '{replacement}', so the status "
+                                                                       "must be 'superseded'")
+        new = rows.get(replacement)
+        if new and new.get("in_force_date") and row.get("ended_date") and row["ended_date"] != new["in_force_date"]:
+            yield table.problem(line, "ended_date", row["ended_date"], f"a superseded agreement ends when '{replacement}' "
+                                f"entered into force ({new['in_force_date']}); use that date")
+
+
+@rule
+def agreements_used_under_them_are_in_force(data: Tables) -> Iterator[Problem]:
+    """A use that a document states was made under an agreement shows the agreement was operative."""
+    uses, agreements = data.get("uses"), data.get("agreements")
+    if uses is None or agreements is None:
+        return
+    status = {row.get("agreement_id"): row.get("status") for row in agreements.rows}
+    for row, line in uses.records():
+        agreement = row.get("agreement_id", "")
+        if row.get("grade") == "stated" and agreement and status.get(agreement) not in (*IN_FORCE_STATUSES, None):
+            yield uses.problem(line, "agreement_id", agreement, f"a stated use under an agreement whose status is "
+                               f"'{status[agreement]}'; a documented use shows it in force (status in_force)")
 
 
 @rule
@@ -233,6 +274,171 @@ def milestone_dates_match_their_agreement(data: Tables) -> Iterator[Problem]:
             yield table.problem(line, "date", row.get("date", ""),
                                 f"disagrees with agreements.csv {column} '{agreement[column]}' for '{row['agreement_id']}'; "
                                 "use the same value and precision, and record any conflict in claims.csv")
+
+
+@rule
+def exercises_say_format_and_service(data: Tables) -> Iterator[Problem]:
+    table = data.get("events")
+    for row, line in table.records() if table else ():
+        exercise = row.get("kind") == "exercise"
+        for column in ("format", "service"):
+            if column not in table.header:
+                continue
+            if exercise and not row.get(column):
+                yield table.problem(line, column, "", "is empty; every exercise says its " + column)
+            elif not exercise and row.get(column):
+                yield table.problem(line, column, row[column], "is only for exercises (kind 'exercise')")
+
+
+FORMATS = {2: "bilateral", 3: "trilateral"}
+
+
+@rule
+def format_counts_the_countries_taking_part(data: Tables) -> Iterator[Problem]:
+    table = data.get("events")
+    for row, line in table.records() if table else ():
+        if row.get("kind") != "exercise" or not row.get("format"):
+            continue
+        count = len(split_list(row.get("countries", "")))
+        wanted = FORMATS.get(count, "multilateral")
+        if row["format"] != wanted:
+            yield table.problem(line, "format", row["format"], f"{count} countries take part (observers not counted), so "
+                                                              f"the format is '{wanted}'")
+
+
+@rule
+def observers_do_not_take_part(data: Tables) -> Iterator[Problem]:
+    table = data.get("events")
+    for row, line in table.records() if table else ():
+        both = set(split_list(row.get("observers", ""))) & set(split_list(row.get("countries", "")))
+        if both:
+            yield table.problem(line, "observers", row["observers"], f"{', '.join(sorted(both))} cannot both observe and take "
+                                                                   "part; list a country in countries or in observers")
+
+
+def _published_before(published: str, date: str) -> bool:
+    """Whether a document published on `published` came out before `date`, compared at the precision both have."""
+    n = min(len(published), len(date))
+    return bool(published) and bool(date) and published[:n] < date[:n]
+
+
+@rule
+def what_happened_comes_from_a_report_made_during_or_after_it(data: Tables) -> Iterator[Problem]:
+    """An exercise's start comes from a report made on or after its first day, its end from one made on or after its
+    last day: a schedule announced before says what was planned, not what happened."""
+    table, sources = data.get("events"), data.get("sources")
+    if table is None or sources is None:
+        return
+    published = {row.get("source_id"): row.get("published_date", "") for row in sources.rows}
+    for row, line in table.records():
+        if row.get("kind") != "exercise":
+            continue
+        for column, date_column in (("date_source_id", "date"), ("end_date_source_id", "end_date")):
+            source = row.get(column, "")
+            if source and _published_before(published.get(source, ""), row.get(date_column, "")):
+                yield table.problem(line, column, source, f"was published {published[source]}, before the {date_column.replace('_', ' ')} "
+                                    f"{row[date_column]}; name a report made during or after the exercise")
+
+
+# --------------------------------------------------------------------------- provisions and places
+
+@rule
+def provisions_read_in_the_text_give_article_and_quote(data: Tables) -> Iterator[Problem]:
+    table = data.get("provisions")
+    for row, line in table.records() if table else ():
+        if row.get("basis") == "text":
+            for column in ("article", "quote"):
+                if not row.get(column, "").strip():
+                    yield table.problem(line, column, "", "is empty but basis is 'text'; give the article and the text's words")
+
+
+WIKIPEDIA_MIRRORS = ("piglix.", "howlingpixel.", "wikiplanet.", "kiwix.", "techsciencenews.", "ipediapro.", "dezxcwiki.",
+                     "clateway.", "amansaja.", "wikiclassic.", "en-academic.", "academic.ru", "worddisk.", "sarcasm.wiki",
+                     "wiki2.", "wikiwand.", "infogalactic.", "alchetron.")
+
+
+@rule
+def places_say_where_their_point_comes_from(data: Tables) -> Iterator[Problem]:
+    """Every point comes from a gazetteer entry (GeoNames, or an airfield's ICAO code), except a sea area's
+    representative point; no place takes its coordinates from a copy of Wikipedia."""
+    table, sources = data.get("places"), data.get("sources")
+    urls = {row.get("source_id"): row.get("url", "") for row in sources.rows} if sources else {}
+    for row, line in table.records() if table else ():
+        point, gazetteer = row.get("point", ""), row.get("gazetteer", "")
+        located = bool(row.get("latitude", "").strip() or row.get("longitude", "").strip())
+        if point and point not in ("sea_area", "none") and not gazetteer:
+            yield table.problem(line, "gazetteer", "", f"is empty but the point is a {point}; give geonames:<id> or icao:<code>")
+        if point in ("town", "city", "island") and not gazetteer.startswith("geonames:"):
+            yield table.problem(line, "gazetteer", gazetteer, f"a {point} point comes from GeoNames (geonames:<id>)")
+        if (point == "none") == located:
+            yield table.problem(line, "point", point, "a place has coordinates exactly when its point is not 'none'")
+        for source in split_list(row.get("source_ids", "")) if located else ():
+            if any(mirror in urls.get(source, "") for mirror in WIKIPEDIA_MIRRORS):
+                yield table.problem(line, "source_ids", source, "is a copy of Wikipedia; coordinates come from a gazetteer")
+
+
+# --------------------------------------------------------------------------- claims
+
+def _claim_attributes(data: Tables) -> dict[str, set[str]]:
+    extra = set((data.package.descriptor.get("x-claim-attributes") or {}))
+    allowed = {name: set(data.package.column_names(name)) | extra for name in data.tables}
+    if "provisions" in data.package.resources and "agreements" in allowed:
+        allowed["agreements"] |= set(data.package.enum("provisions", "provision"))
+    return allowed
+
+
+@rule
+def claims_are_about_a_known_attribute(data: Tables) -> Iterator[Problem]:
+    table = data.get("claims")
+    if table is None:
+        return
+    allowed = _claim_attributes(data)
+    owner = {key: name for name, keys in data.ids.items() if name != "claims" for key in keys}
+    extra = set((data.package.descriptor.get("x-claim-attributes") or {}))
+    for row, line in table.records():
+        subject, attribute = row.get("subject_id", ""), row.get("attribute", "")
+        names = allowed.get(owner.get(subject, ""), extra)
+        if attribute and attribute not in names:
+            yield table.problem(line, "attribute", attribute, "is not a column of the subject's table, a provision, or one of "
+                                "x-claim-attributes in datapackage.json (" + ", ".join(sorted(extra)) + ")")
+
+
+@rule
+def claims_are_recorded_once_per_source(data: Tables) -> Iterator[Problem]:
+    """One row per subject, attribute and source: a document says one thing about one value."""
+    table = data.get("claims")
+    seen: dict[tuple, int] = {}
+    for row, line in table.records() if table else ():
+        key = (row.get("subject_id"), row.get("attribute"), row.get("source_id"))
+        if key in seen:
+            yield table.problem(line, "source_id", row.get("source_id", ""), f"the same document's claim on this subject and "
+                                f"attribute is already on line {seen[key]}; record it once")
+        else:
+            seen[key] = line
+
+
+@rule
+def a_value_is_graded_once(data: Tables) -> Iterator[Problem]:
+    """The same value for the same subject and attribute gets one verdict, whichever document states it."""
+    table = data.get("claims")
+    seen: dict[tuple, tuple[str, int]] = {}
+    for row, line in table.records() if table else ():
+        key = (row.get("subject_id"), row.get("attribute"), " ".join(row.get("value", "").split()).lower())
+        verdict = row.get("verdict", "")
+        if key in seen and seen[key][0] != verdict:
+            yield table.problem(line, "verdict", verdict, f"the same value is graded '{seen[key][0]}' on line {seen[key][1]}; "
+                                                          "one value, one verdict")
+        seen.setdefault(key, (verdict, line))
+
+
+@rule
+def claim_ids_say_what_they_are_about(data: Tables) -> Iterator[Problem]:
+    table = data.get("claims")
+    for row, line in table.records() if table else ():
+        stem = f"{row.get('subject_id', '')}--{row.get('attribute', '').replace('_', '-')}--"
+        claim_id = row.get("claim_id", "")
+        if not (claim_id.startswith(stem) and claim_id[len(stem):].isdigit()):
+            yield table.problem(line, "claim_id", claim_id, f"expected {stem}<n>: the id names the subject and the attribute")
 
 
 # --------------------------------------------------------------------------- countries and references
