@@ -547,6 +547,48 @@ def ids_mentioned_in_text_exist(data: Tables) -> Iterator[Problem]:
 
 
 @rule
+def every_document_is_cited(data: Tables) -> Iterator[Problem]:
+    """Every document in sources.csv is cited by some row (in a column that refers to sources) or
+    named in a note, or is a published analysis (kind 'analysis') that the report's text engages:
+    the report counts the documents it rests on, and a document nothing rests on would inflate
+    that count."""
+    table = data.get("sources")
+    if table is None:
+        return
+    cited: set[str] = set()
+    for name, other in data.tables.items():
+        for column, target, is_list in data.package.references(name):
+            if target == "sources":
+                for row in other.rows:
+                    cited.update(split_list(row.get(column, "")) if is_list else [row.get(column, "").strip()])
+        for column in (c for c in PROSE_COLUMNS if c in other.header and name != "sources"):
+            for row in other.rows:
+                cited.update(MENTIONED_ID.findall(row.get(column, "")))
+    id_column = data.package.id_column("sources")
+    for row, line in table.records():
+        source_id = row.get(id_column, "").strip()
+        if source_id and source_id not in cited and row.get("kind", "") != "analysis":
+            yield table.problem(line, id_column, source_id, "is cited by no row and named in no note; cite it where it "
+                                                            "supports a value, or remove it")
+
+
+FORMULA_START = re.compile(r"^(?:[=+@\t\r]|-(?![\d.]))")
+
+
+@rule
+def no_cell_reads_as_a_spreadsheet_formula(data: Tables) -> Iterator[Problem]:
+    """No text cell begins as a spreadsheet formula would (=, +, @, a tab, or a minus not starting a
+    number): the CSV files are published, and a spreadsheet opening them would run it."""
+    for name, table in data.tables.items():
+        for row, line in table.records():
+            for column in table.header:
+                value = row.get(column, "")
+                if FORMULA_START.match(value):
+                    yield table.problem(line, column, value, "begins like a spreadsheet formula; reword it so that it "
+                                                             "starts with a letter, digit or bracket")
+
+
+@rule
 def seed_files_exist(data: Tables) -> Iterator[Problem]:
     table = data.get("sources")
     if table is None or data.seeds_dir is None or not data.seeds_dir.is_dir():
