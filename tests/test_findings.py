@@ -62,7 +62,9 @@ def test_networks(findings):
     spans = [months(r["signed_date"], r["in_force_date"]) for r in japan if r["in_force_date"]]
     values = findings["networks"].values
     assert (values["partners"], values["agreements"]) == (len(order), len(japan))
-    assert values["median_japan"] == statistics.median([m for m in spans if m is not None])
+    timed = [m for m in spans if m is not None]
+    assert values["median_japan"] == statistics.median(timed) and values["timed_japan"] == len(timed)
+    assert f"n = {len(timed)}" in findings["networks"].text
     india = network("IND")
     assert values["india_known"] == sum(bool(r["in_force_date"]) for r in india)
     assert values["india_dated"] == sum(len(r["in_force_date"]) == 10 for r in india)
@@ -72,12 +74,29 @@ def test_the_2020_agreement(findings):
     pact = next(r for r in rows("agreements") if r["agreement_id"] == "ind-jpn-rpss-2020")
     assert findings["focus_path"].values["months_negotiating"] == months(pact["negotiations_started"], pact["signed_date"])
     assert findings["focus_force"].values["months_to_force"] == months(pact["signed_date"], pact["in_force_date"])
-    disputed = {r["source_id"] for r in rows("claims") if r["subject_id"] == "ind-jpn-rpss-2020"
-                and r["attribute"] == "in_force_date" and r["verdict"] == "disputed" and r["value"][:4].isdigit()
-                and len(r["value"].split()[0]) >= 7}
-    assert findings["focus_force"].values["disputed_reports"] == len(disputed)
+    other = {r["source_id"] for r in rows("claims") if r["subject_id"] == "ind-jpn-rpss-2020"
+             and r["attribute"] == "in_force_date" and r["verdict"] in ("disputed", "wrong") and r["value"][:4].isdigit()
+             and len(r["value"].split()[0]) >= 7}
+    assert findings["focus_force"].values["other_reports"] == len(other)
     supplies = next(r for r in rows("provisions") if r["provision_id"] == "ind-jpn-rpss-2020-supplies-services")
-    assert findings["focus_coverage"].values["categories"] == len(supplies["value"].split(","))
+    coverage = findings["focus_coverage"].values
+    assert coverage["categories"] == len(supplies["value"].split(","))
+    ammunition = next(r for r in rows("provisions") if r["provision_id"] == "ind-jpn-rpss-2020-weapons-ammunition")
+    assert coverage["ammunition"] == "excluded" and ammunition["value"].startswith("Ammunition is not covered")
+    assert coverage["ammunition_wrong_reports"] == len({r["source_id"] for r in rows("claims") if r["subject_id"] == "ind-jpn-rpss-2020"
+                                                        and r["attribute"] == "weapons_ammunition" and r["verdict"] == "wrong"})
+    assert "does not cover ammunition" in findings["focus_coverage"].text
+
+
+def test_quad(findings):
+    quad = {p: min(start(r["signed_date"]) for r in network("IND") if p in r["parties"].split(";")) for p in ("USA", "JPN", "AUS")}
+    values = findings["quad"].values
+    assert values["quad_partners"] == 3
+    assert values["completed"] == next(r["agreement_id"] for r in network("IND") if start(r["signed_date"]) == max(quad.values())
+                                       and "JPN" in r["parties"])
+    pair = [r for r in rows("uses") if set(r["countries"].split(";")) == {"IND", "JPN"}]
+    assert values["uses_with_japan"] == len(pair)
+    assert values["at_named_bases"] == sum(bool({"port-blair", "djibouti"} & set(r["place_ids"].split(";"))) for r in pair)
 
 
 def test_uses(findings):
@@ -86,12 +105,19 @@ def test_uses(findings):
 
 
 def test_exercises(findings):
-    pair = [r for r in rows("events") if r["kind"] == "exercise" and {"IND", "JPN"} <= set(r["countries"].split(";"))]
+    """Armed forces only (coast guards apart), bilateral and with third countries apart, observers not counted."""
+    pair = [r for r in rows("events") if r["kind"] == "exercise" and {"IND", "JPN"} <= set(r["countries"].split(";"))
+            and r["service"] != "coast_guard"]
+    bilateral = [r for r in pair if r["format"] == "bilateral"]
+    third = [r for r in pair if r["format"] != "bilateral"]
     values = findings["exercises"].values
     assert values["year"] == 2020
-    assert values["before"] == sum(2017 <= start(r["date"]).year <= 2019 for r in pair)
-    assert values["after"] == sum(2021 <= start(r["date"]).year <= 2023 for r in pair)
-    assert values["series"] == len({r["series"] for r in pair})
+    assert values["bilateral_before"] == sum(2017 <= start(r["date"]).year <= 2019 for r in bilateral)
+    assert values["bilateral_after"] == sum(2021 <= start(r["date"]).year <= 2023 for r in bilateral)
+    assert values["third_before"] == sum(2017 <= start(r["date"]).year <= 2019 for r in third)
+    assert values["third_after"] == sum(2021 <= start(r["date"]).year <= 2023 for r in third)
+    observed_only = [r for r in rows("events") if r["kind"] == "exercise" and "JPN" in r["observers"].split(";")]
+    assert observed_only and not any(r in pair for r in observed_only)
 
 
 def test_seed_claims_and_sources(findings):

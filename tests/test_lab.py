@@ -28,14 +28,16 @@ pytestmark = [pytest.mark.browser, pytest.mark.slow]
 EXPECTED = {
     "01-key-findings.ipynb": (0, 0),
     "02-the-2020-agreement.ipynb": (1, 1),
-    "03-what-each-agreement-covers.ipynb": (0, 2),
-    "04-india-network.ipynb": (1, 2),
-    "05-japan-acsa-network.ipynb": (3, 2),
-    "06-exercises-and-uses.ipynb": (2, 3),
-    "07-disputes.ipynb": (0, 0),
-    "08-method.ipynb": (1, 0),
-    "09-appendix-claims.ipynb": (0, 1),
-    "10-appendix-agreements-and-data.ipynb": (0, 2),
+    "03-what-it-means.ipynb": (0, 1),
+    "04-what-each-agreement-covers.ipynb": (0, 2),
+    "05-india-network.ipynb": (1, 2),
+    "06-japan-acsa-network.ipynb": (3, 2),
+    "07-exercises-and-uses.ipynb": (3, 3),
+    "08-disputes.ipynb": (0, 0),
+    "09-method.ipynb": (1, 0),
+    "10-appendix-claims.ipynb": (0, 1),
+    "11-appendix-agreements.ipynb": (0, 1),
+    "12-appendix-data-dictionary.ipynb": (0, 1),
     "partner_profile.ipynb": (1, 5),
 }
 def free_port() -> int:
@@ -238,12 +240,12 @@ def test_editing_a_filter_and_re_running_changes_the_output(all_notebooks_run):
 
 def test_an_analysts_own_plot_shows_inline(all_notebooks_run):
     page, _ = all_notebooks_run
-    activate(page, "04-india-network.ipynb")
+    activate(page, "05-india-network.ipynb")
     page.locator(f"{ACTIVE} .jp-Notebook .jp-Cell").last.click()
     page.keyboard.press("Escape")
     page.keyboard.press("b")  # a new cell below
     set_cell_source(page, page.locator(f"{ACTIVE} .jp-Notebook .jp-CodeCell").count() - 1,
-                    "import matplotlib.pyplot as plt\nplt.plot([1, 3, 2])\nprint(plt.get_backend())", has_text=False)
+                    "plt.plot([1, 3, 2])  # plt comes from the setup cell\nprint(plt.get_backend())", has_text=False)
     page.keyboard.press("Control+Enter")  # run this cell in place
     page.wait_for_function(ACTIVE_DONE, timeout=60_000)
     cell = page.locator(f"{ACTIVE} .jp-Notebook .jp-CodeCell").last

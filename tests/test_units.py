@@ -171,7 +171,7 @@ def test_before_after_depends_on_the_data_cutoff_not_the_clock():
 def test_outputs_saved_by_lab_do_not_change_a_notebook_fingerprint(tmp_path):
     from logistics_pacts.build.keys import cells_digest
 
-    source = ROOT / "notebooks" / "04-india-network.ipynb"
+    source = ROOT / "notebooks" / "05-india-network.ipynb"
     notebook = json.loads(source.read_text(encoding="utf-8"))
     before = cells_digest(source)
     for cell in notebook["cells"]:
@@ -323,3 +323,28 @@ def test_chart_style_restores_only_its_own_settings():
         assert matplotlib.rcParams["font.size"] == size
     finally:
         matplotlib.rcParams["interactive"] = interactive
+
+
+def test_table_csvs_never_hand_a_spreadsheet_a_formula(tmp_path):
+    """A derived cell that begins like a formula is written with a leading apostrophe; numbers, negative
+    numbers and ordinary text are written as they are."""
+    import pandas as pd
+
+    from logistics_pacts.display import show_table
+
+    frame = pd.DataFrame({"text": ['=HYPERLINK("http://x")', "+1 call", "@SUM(A1)", "-x", "-5", "plain", "\tx"],
+                          "number": [1, -2, 3, 4, 5, 6, 7]})
+    show_table(frame, "c", "n", "hostile", tmp_path)
+    written = pd.read_csv(tmp_path / "tables" / "hostile.csv", dtype=str, keep_default_na=False)
+    assert written["text"].tolist() == ["'=HYPERLINK(\"http://x\")", "'+1 call", "'@SUM(A1)", "'-x", "-5", "plain", "'\tx"]
+    assert written["number"].tolist() == ["1", "-2", "3", "4", "5", "6", "7"]
+
+
+def test_a_table_can_show_rows_abridged_and_export_them_whole(tmp_path):
+    import pandas as pd
+
+    from logistics_pacts.display import show_table
+
+    whole = pd.DataFrame({"About": ["A", "A", "B"], "What": ["x", "y", "z"]})
+    show_table(whole.assign(About=["A", "〃", "B"]), "c", "n", "abridged", tmp_path, export=whole)
+    assert pd.read_csv(tmp_path / "tables" / "abridged.csv")["About"].tolist() == ["A", "A", "B"]

@@ -223,6 +223,9 @@ def human_labels(dataset) -> dict[str, str]:
     years = agreements["signed_date"].str[:4].replace("", "unsigned")
     labels = dict(zip(agreements.index, "the " + agreements["short_name"] + " (" + parties + ", " + years + ")"))
     labels.update(zip(events.index, events["title"] + " (" + date_label(events["date"]) + ")"))
+    if "uses" in dataset.tables:  # only where the run reads the uses table
+        uses = dataset.tables["uses"]
+        labels.update(zip(uses.index, "the use at " + uses["place"] + " (" + date_label(uses["date"]) + ")"))
     return labels
 
 
@@ -327,3 +330,60 @@ def uses_table(dataset) -> pd.DataFrame:
         "Sources": uses["source_ids_list"].map(marker),
     })
 
+
+
+# --------------------------------------------------------------------------- what the agreement means
+
+QUAD = ["USA", "JPN", "AUS"]            # India's partners in the Quad
+AGREEMENT_FAMILIES = {                  # column: the agreement kinds it shows
+    "Logistics support": ["logistics_support"],
+    "Classified information": ["information_security"],
+    "Secure communications": ["communications"],
+    "Geospatial data": ["geospatial"],
+    "Reciprocal access (status of visiting forces)": ["reciprocal_access"],
+}
+
+
+def agreements_by_family(dataset, country: str, partners: list[str], families: dict[str, list[str]] = AGREEMENT_FAMILIES) -> pd.DataFrame:
+    """One row per partner, one column per family of agreements: the short names and years of the
+    agreements `country` has signed with that partner alone (superseded versions left out), each
+    with the document that records its signature; 'none recorded' where the data has none."""
+    from .citations import marker
+
+    agreements = dataset.agreements
+    rows = []
+    for partner in partners:
+        mine = agreements_between(agreements, [country, partner], exactly=True)
+        mine = mine[mine["status"] != "superseded"]
+        row = {"Partner": country_name(partner)}
+        for column, kinds in families.items():
+            found = mine[mine["kind"].isin(kinds)]
+            row[column] = "; ".join(f"{r.short_name} ({r.signed_date[:4]}) {marker([r.signed_source_id])}"
+                                    for r in found.itertuples()) or "none recorded"
+        rows.append(row)
+    return pd.DataFrame(rows)
+
+
+AMMUNITION = {  # how a weapons_ammunition provision begins -> what it says of ammunition
+    "Ammunition included": "included",
+    "Ammunition added only": "limited",
+    "Ammunition is not covered": "excluded",
+    "Weapons and ammunition were excluded": "excluded",
+    "Weapons and ammunition excluded": "excluded",
+    "Weapons and ammunition still excluded": "excluded",
+}
+
+
+def ammunition_coverage(provisions: pd.DataFrame) -> pd.Series:
+    """'included', 'limited' or 'excluded' per agreement, read from the start of its
+    weapons_ammunition provision. A provision worded otherwise is an error: the wording list
+    above must learn it, rather than the agreement silently dropping out of the count."""
+    rows = provisions[provisions["provision"] == "weapons_ammunition"]
+    coded = {}
+    for agreement_id, value in zip(rows["agreement_id"], rows["value"]):
+        match = next((code for start, code in AMMUNITION.items() if value.startswith(start)), None)
+        if match is None:
+            raise ValueError(f"provisions.csv: the weapons_ammunition value of {agreement_id} ('{value[:60]}') begins "
+                             f"in none of the known ways: {', '.join(AMMUNITION)}")
+        coded[agreement_id] = match
+    return pd.Series(coded, dtype=str)

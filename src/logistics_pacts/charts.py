@@ -200,7 +200,13 @@ def describe_event_timeline(events: pd.DataFrame, subject: str, start_year: int,
     """Alt text for plot_event_timeline, from the same frame."""
     counts = events["kind"].value_counts()
     lanes = ", ".join(f"{kind_labels.get(k, k).lower()} {v}" for k, v in counts.items())
-    text = f"Timeline of {len(events)} {subject} events from {start_year} to {end_year}."
+    years = events["date_start"].dt.year
+    text = ""
+    if len(events):
+        per_year = years.value_counts()
+        text = (f"Half of the {len(events)} {subject} events date from {int(years.median())} or later; the busiest year "
+                f"was {int(per_year.idxmax())}, with {int(per_year.max())}. ")
+    text += f"Timeline of the events from {start_year} to {end_year}."
     if highlight:
         text += (f" The upper panel labels the declarations, agreement milestones and 2+2 meetings; a shaded band "
                  f"marks {highlight} from the start of negotiations to entry into force.")
@@ -303,7 +309,10 @@ def describe_swimlanes(network: pd.DataFrame, as_of: dt.date) -> str:
     dated = int((network["in_force_date_precision"] == "day").sum())
     partial = int(network["in_force_date"].astype(bool).sum()) - dated
     undated = int(((network["in_force_date"] == "") & network["status"].isin(["in_force", "superseded"])).sum())
-    return (f"Swimlane chart with one lane per agreement ({len(network)} lanes, {network['partner'].nunique()} partners), "
+    known = dated + partial
+    return (f"Entry into force is published for {known} of these {len(network)} agreements"
+            + (f"; {undated} known to be in force have no published date" if undated else "") + ". "
+            f"Swimlane chart with one lane per agreement ({len(network)} lanes, {network['partner'].nunique()} partners), "
             f"oldest at the top, up to {as_of:%B %Y}. Entry into force is known to the day for {dated}, to the month or "
             f"year for {partial} (drawn as a span), and is not published for {undated} agreements known to be in force. "
             f"First signature: {ordered['signed_date'].iloc[0]} ({ordered['partner_name'].iloc[0]}); latest: "
@@ -334,9 +343,12 @@ def plot_cumulative(counts: pd.DataFrame, title: str, ylabel: str) -> plt.Figure
 
 def describe_cumulative(counts: pd.DataFrame, first_years: dict[str, int]) -> str:
     """Alt text for plot_cumulative: `first_years` gives each network's first year of signature."""
-    parts = [f"{counts.attrs.get('names', {}).get(c, c)} reaches {counts[c].iloc[-1]} partners, starting in {first_years[c]}"
-             for c in counts.columns]
-    return (f"Step chart of the cumulative number of partners, {counts.index.min()} to {counts.index.max()}. "
+    names = counts.attrs.get("names", {})
+    parts = [f"{names.get(c, c)} reaches {counts[c].iloc[-1]} partners, starting in {first_years[c]}" for c in counts.columns]
+    last = int(counts.index.max())
+    lead = "; ".join(f"{names.get(c, c)} gained {counts[c].iloc[-1]} partners in {last - first_years[c] + 1} years"
+                     for c in counts.columns)
+    return (f"{lead}. Step chart of the cumulative number of partners, {counts.index.min()} to {last}. "
             + "; ".join(parts) + ".")
 
 
@@ -346,7 +358,7 @@ def plot_duration_bars(frame: pd.DataFrame, value_column: str, label_column: str
     """Horizontal bars, one per agreement, grouped by network (colour and hatching), value written at the end."""
     frame, left_out = limit_lanes(frame.sort_values([group_column, value_column]).reset_index(drop=True),
                                   group_column=group_column)
-    fig, ax = plt.subplots(figsize=(FIG_WIDTH, 1.4 + 0.3 * len(frame)), layout="constrained")
+    fig, ax = plt.subplots(figsize=(FIG_WIDTH, 1.3 + 0.22 * len(frame)), layout="constrained")
     fig.suptitle(plain_text(title), x=0.01, ha="left", fontsize=10, fontweight="bold")
     hatches = {g: h for g, h in zip(dict.fromkeys(frame[group_column]), ["", "///", ".."])}
     ax.barh(range(len(frame)), frame[value_column], color=[NETWORK_COLOURS.get(g, OKABE_ITO["grey"]) for g in frame[group_column]],
@@ -369,7 +381,9 @@ def describe_duration_bars(frame: pd.DataFrame, value_column: str, group_column:
     parts = []
     for group, name in names.items():
         values = frame.loc[frame[group_column] == group, value_column]
-        if len(values):
+        if len(values) == 1:
+            parts.append(f"{name}: {values.iloc[0]:.0f} months")
+        elif len(values):
             parts.append(f"{name} ({len(values)}) range from {values.min():.0f} to {values.max():.0f} months")
         else:
             parts.append(f"none of {name.lower()} has both dates known to the month")
@@ -379,11 +393,13 @@ def describe_duration_bars(frame: pd.DataFrame, value_column: str, group_column:
 # --------------------------------------------------------------------------- activity
 
 @styled
-def plot_activity_heatmap(matrix: pd.DataFrame, markers: dict[str, list[int]], title: str) -> plt.Figure:
+def plot_activity_heatmap(matrix: pd.DataFrame, markers: dict[str, list[int]], title: str, partial: int | None = None,
+                          unit: str = "editions") -> plt.Figure:
     """Counts per row (partner) and column (year), written in each cell, with the year each
-    agreement was signed outlined so before and after can be read along the row."""
+    agreement was signed outlined so before and after can be read along the row. A `partial`
+    year (the data stops before its end) is hatched and its label says so."""
     years = list(matrix.columns)
-    fig, ax = plt.subplots(figsize=(FIG_WIDTH, 1.9 + 0.3 * len(matrix)), layout="constrained")
+    fig, ax = plt.subplots(figsize=(FIG_WIDTH, 1.7 + 0.25 * len(matrix)), layout="constrained")
     fig.suptitle(plain_text(title), x=0.01, ha="left", fontsize=10, fontweight="bold")
     values = matrix.to_numpy(dtype=float)
     vmax = max(1.0, values.max())
@@ -397,25 +413,33 @@ def plot_activity_heatmap(matrix: pd.DataFrame, markers: dict[str, list[int]], t
             if year in years:
                 ax.add_patch(plt.Rectangle((years.index(year) - 0.5, i - 0.5), 1, 1, fill=False,
                                            edgecolor=OKABE_ITO["vermillion"], linewidth=1.8))
+    if partial in years:
+        ax.add_patch(plt.Rectangle((years.index(partial) - 0.5, -0.5), 1, len(matrix), fill=False, hatch="///",
+                                   edgecolor=OKABE_ITO["grey"], linewidth=0))
     step = 2 if len(years) > 14 else 1
-    ax.set_xticks(range(0, len(years), step), [str(y) for y in years[::step]], rotation=90)
+    shown = list(range(0, len(years), step))
+    if partial in years and years.index(partial) not in shown:
+        shown.append(years.index(partial))
+    ax.set_xticks(shown, [f"{years[k]}*" if years[k] == partial else str(years[k]) for k in shown], rotation=90)
     labels = matrix.attrs.get("labels", list(matrix.index))
     totals = matrix.sum(axis=1)
     ax.set_yticks(range(len(matrix.index)), [f"{plain_text(l)} ({int(t)})" for l, t in zip(labels, totals)])
-    fig.legend(handles=[Patch(fill=False, edgecolor=OKABE_ITO["vermillion"], linewidth=1.8,
-                              label="year the logistics agreement was signed (total editions in brackets)")],
-               loc="outside lower left", fontsize=8)
+    handles = [Patch(fill=False, edgecolor=OKABE_ITO["vermillion"], linewidth=1.8,
+                     label=f"year the logistics agreement was signed; total {unit} in brackets")]
+    if partial in years:
+        handles.append(Patch(fill=False, hatch="///", edgecolor=OKABE_ITO["grey"], label=f"* {partial}: part of the year only"))
+    fig.legend(handles=handles, loc="outside lower left", fontsize=8)
     return fig
 
 
-def describe_activity_heatmap(matrix: pd.DataFrame, subject: str, first_year: int, end_year: int) -> str:
-    """Alt text for plot_activity_heatmap: rows, years and the busiest rows."""
+def describe_activity_heatmap(matrix: pd.DataFrame, message: str, subject: str, first_year: int, end_year: int,
+                              unit: str = "editions") -> str:
+    """Alt text for plot_activity_heatmap: the message first, then what is drawn and every row's total."""
     busiest = matrix.sum(axis=1).sort_values(ascending=False)
     labels = dict(zip(matrix.index, matrix.attrs.get("labels", matrix.index)))
-    return (f"Grid: rows are {subject} ({len(matrix)}), columns the years {first_year}–{end_year}, each cell the number "
-            f"of documented exercise editions with India, written in the cell. Outlined cells mark the year each "
-            f"logistics agreement was signed. Editions per partner: "
-            + ", ".join(f"{labels[p]} {int(n)}" for p, n in busiest.items()) + ".")
+    return (f"{message} Grid: rows are {subject} ({len(matrix)}), columns the years {first_year}–{end_year}, each cell "
+            f"the number of {unit}, written in the cell; outlined cells mark the year each logistics agreement was "
+            f"signed. Totals: " + ", ".join(f"{labels[p]} {int(n)}" for p, n in busiest.items()) + ".")
 
 
 @styled
@@ -533,9 +557,17 @@ def plot_places_map(places: pd.DataFrame, title: str, extent=MAP_EXTENT, label_c
 
 
 def describe_places_map(places: pd.DataFrame) -> str:
+    """Alt text for plot_places_map: where most uses took place first, then what is drawn."""
+    from .countries import country_name
+
     uses = places[places["role"] == "use"]
     venues = places[places["role"] == "exercise"]
-    return (f"Map of the Indian Ocean and the western Pacific. {len(uses)} places where a documented use of a logistics "
-            f"agreement took place ({int((uses['grade'] == 'stated').sum())} with the agreement stated), labelled: "
+    lead = ""
+    if "country" in uses and len(uses):
+        counts = uses["country"].replace("", "at sea or unstated").value_counts()
+        lead = (f"Of {len(uses)} mapped places of documented use, " + ", ".join(
+            f"{n} {'are' if n != 1 else 'is'} in {country_name(c) if len(c) == 3 else c}" for c, n in counts.items()) + ". ")
+    return (lead + f"Map of the Indian Ocean and the western Pacific: the places of use are labelled ("
             + ", ".join(dict.fromkeys(uses["label"][uses["label"].astype(bool)]))
-            + f"; and {len(venues)} exercise venues shown as small triangles.")
+            + f"; {int((uses['grade'] == 'stated').sum())} with the agreement stated), and {len(venues)} exercise venues "
+            "are small triangles.")

@@ -61,3 +61,11 @@ def resolve_partner(value: str) -> str:
         raise PartnerNameError(f"'{value}' is not a country name or ISO alpha-3 code")
     listed = "; ".join(f"{country_name(m.alpha_3)} ({m.alpha_3})" for m in matches[:8])
     raise PartnerNameError(f"'{value}' matches more than one country: {listed}. Give the name in full or its ISO alpha-3 code")
+
+
+NAMES_WITH_THE = {"USA", "GBR", "NLD", "PHL", "ARE", "MDV", "BHS", "CZE", "DOM", "GMB", "CAF", "COM", "SYC", "SLB", "MHL"}
+
+
+def country_in_sentence(code: str) -> str:
+    """The name as it stands in running text: 'the United States', 'the Netherlands', 'Japan'."""
+    return ("the " if code in NAMES_WITH_THE else "") + country_name(code)

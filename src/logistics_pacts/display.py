@@ -25,7 +25,7 @@ def display_html(markup: str) -> None:
     display(HTML(markup))
 
 
-def source_note(dataset, source_ids, limit: int = 6, lead: str = "Sources") -> str:
+def source_note(dataset, source_ids, limit: int = 4, lead: str = "Sources") -> str:
     """'Sources: Ministry of Foreign Affairs of Japan [@a]; Press Information Bureau [@b]; … and N other
     documents (Appendix D).' Official records come first, then the documents cited most often."""
     ids = []
@@ -176,7 +176,7 @@ def column_widths(frame: pd.DataFrame, columns: list[str], nowrap: tuple[str, ..
         if column in nowrap:
             floor = max(floor, max(map(len, texts), default=0) + 1.5)
         minimum.append(floor)
-        wanted.append(max(floor, min(mean, 40.0) + 1.5))
+        wanted.append(max(floor, min(mean, 70.0) + 1.5))
     spare = max(available - sum(minimum), 0.0)
     extra = [w - m for w, m in zip(wanted, minimum)]
     share = sum(extra) or 1.0
@@ -231,14 +231,25 @@ def cut_table(frame: pd.DataFrame, note: str, name: str, max_rows: int = MAX_TAB
                                   f"the whole table is in its CSV file ({name}.csv).")
 
 
+FORMULA_START = re.compile(r"^(?:[=+@\t\r]|-(?![\d.]))")
+
+
+def spreadsheet_safe(frame: pd.DataFrame) -> pd.DataFrame:
+    """The table as it goes into a CSV file: a text cell that a spreadsheet would run as a formula
+    (=, +, @, a tab, or a minus that starts no number) gets a leading apostrophe, which spreadsheets
+    show as text. The data's own CSV files refuse such cells (rules.py); this guards derived text."""
+    return frame.map(lambda v: "'" + v if isinstance(v, str) and FORMULA_START.match(v) else v)
+
+
 def show_table(frame: pd.DataFrame, caption: str, note: str, name: str, output_dir: Path | str | None = None,
                links: dict[str, str] | None = None, numeric: tuple[str, ...] = (), nowrap: tuple[str, ...] = (),
-               max_rows: int = MAX_TABLE_ROWS, css_class: str = "") -> None:
-    """Show an escaped table with caption and source note; save it as CSV when given a folder."""
+               max_rows: int = MAX_TABLE_ROWS, css_class: str = "", export: pd.DataFrame | None = None) -> None:
+    """Show an escaped table with caption and source note; save it as CSV when given a folder
+    (`export`: the rows as the CSV should hold them, when the page shows them abridged)."""
     if output_dir is not None:
         out = Path(output_dir) / "tables"
         out.mkdir(parents=True, exist_ok=True)
-        frame.to_csv(out / f"{name}.csv", index=False)
+        spreadsheet_safe(frame if export is None else export).to_csv(out / f"{name}.csv", index=False)
     shown, note = cut_table(frame, note, name, max_rows)
     display_html(table_html(shown, caption, note, name, links, numeric, nowrap, css_class))
 

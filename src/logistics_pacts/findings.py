@@ -8,7 +8,8 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from .analysis import FOCUS, HOME, JAPAN, country_name, date_label, first_agreements, logistics_network, rank_of
+from .analysis import (FOCUS, HOME, JAPAN, QUAD, ammunition_coverage, country_name, date_label, first_agreements,
+                       logistics_network, rank_of)
 from .citations import marker
 
 
@@ -72,29 +73,30 @@ def path_finding(dataset, india: pd.DataFrame) -> Finding:
 
 
 def force_finding(dataset, india: pd.DataFrame) -> Finding:
+    from .dates import PartialDateError, parse_partial_date
+
     pact = india.loc[FOCUS]
     approval = dataset.events[(dataset.events["agreement_id"] == FOCUS) & (dataset.events["milestone"] == "ratified")]
-    disputed = dataset.claims[(dataset.claims["subject_id"] == FOCUS) & (dataset.claims["attribute"] == "in_force_date")
-                              & (dataset.claims["verdict"] == "disputed")]
+    other_dates = dataset.claims[(dataset.claims["subject_id"] == FOCUS) & (dataset.claims["attribute"] == "in_force_date")
+                                 & dataset.claims["verdict"].isin(["disputed", "wrong"])]
     months = pact["months_to_force"]
-    text = f"It entered into force in {_label(pact['in_force_date'])} {cite(dataset, [pact['in_force_source_id']])}"
+    on = "on" if pact["in_force_date_precision"] == "day" else "in"
+    text = f"It entered into force {on} {_label(pact['in_force_date'])} {cite(dataset, [pact['in_force_source_id']])}"
     if len(approval):
         text += f", after Japan's Diet approved it on {_label(approval['date'].iloc[0])} {cite(dataset, approval['source_ids_list'].iloc[0])}"
     text += f": {months:.0f} months after signature" if pd.notna(months) else ""
-    from .dates import PartialDateError, parse_partial_date
-
     other: dict[str, list[str]] = {}
-    for value, source_id in zip(disputed["value"], disputed["source_id"]):
+    for value, source_id in zip(other_dates["value"], other_dates["source_id"]):
         try:
             other.setdefault(parse_partial_date(value).label(), []).append(source_id)
         except PartialDateError:
             pass
     reports = sorted({s for ids in other.values() for s in ids})
     if other:
-        text += (f". The date is disputed: {' and '.join(other)} in {len(reports)} other "
-                 f"report{'s' if len(reports) != 1 else ''} {cite(dataset, reports)}")
+        text += (f". {len(reports)} other report{'s' if len(reports) != 1 else ''} gave {' or '.join(other)} "
+                 f"{cite(dataset, reports)}; the record of Japan's Foreign Ministry, which exchanged the notes, decides")
     return Finding("focus_force", text + ".", {"months_to_force": None if pd.isna(months) else float(months),
-                                              "disputed_reports": len(reports)})
+                                              "other_reports": len(reports)})
 
 
 def coverage_finding(dataset) -> Finding:
@@ -102,27 +104,54 @@ def coverage_finding(dataset) -> Finding:
     activities = provisions[provisions["provision"] == "activities"]
     supplies = provisions[provisions["provision"] == "supplies_services"]
     access = provisions[provisions["provision"] == "access_facilities"]
+    ammunition = provisions[provisions["provision"] == "weapons_ammunition"]
     categories = len([p for p in supplies["value"].iloc[0].split(",") if p.strip()]) if len(supplies) else 0
-    ammunition = dataset.claims[(dataset.claims["subject_id"] == FOCUS) & dataset.claims["attribute"].str.contains("ammunition")]
+    coded = ammunition_coverage(dataset.provisions)
+    wrong = dataset.claims[(dataset.claims["subject_id"] == FOCUS) & (dataset.claims["attribute"] == "weapons_ammunition")
+                           & (dataset.claims["verdict"] == "wrong")]
     text = (f"It lets each side's forces provide the other with supplies and services in {categories} listed categories, "
-            f"from food, water and fuel to repair and port services, during joint training, UN peacekeeping, disaster "
+            f"from food, water and fuel to repair and maintenance, during joint training, UN peacekeeping, disaster "
             f"relief and other agreed activities {cite(dataset, _sources_of(pd.concat([activities, supplies])))}; it grants no "
-            f"standing access to bases {cite(dataset, _sources_of(access))}. Whether it covers ammunition is disputed between "
-            f"{ammunition['source_id'].nunique()} reports {cite(dataset, list(ammunition['source_id']))}.")
-    return Finding("focus_coverage", text, {"categories": categories, "ammunition_reports": int(ammunition["source_id"].nunique())})
+            f"standing access to bases {cite(dataset, _sources_of(access))}. It does not cover ammunition "
+            f"{cite(dataset, _sources_of(ammunition))}, unlike Japan's other agreements since 2016; "
+            f"{wrong['source_id'].nunique()} reports that said it did are contradicted by Japan's parliamentary record "
+            f"{cite(dataset, list(wrong['source_id']))}.")
+    return Finding("focus_coverage", text, {"categories": categories, "ammunition": coded.get(FOCUS, ""),
+                                            "ammunition_wrong_reports": int(wrong["source_id"].nunique())})
+
+
+NAMED_BASES = {"port-blair", "djibouti"}  # the places analyses of the 2020 agreement named (section 3)
+
+
+def quad_finding(dataset, india: pd.DataFrame) -> Finding:
+    quad = india[india["partner"].isin(QUAD)].sort_values("signed_date_start")
+    first = first_agreements(quad)
+    last = first.iloc[-1]
+    text = (f"With the 2020 agreement India had a logistics agreement with each of its {len(QUAD)} Quad partners: "
+            + ", ".join(f"{country_name(r.partner)} ({int(r.signed_year)})" for r in first.itertuples())
+            + f" {cite(dataset, list(first['signed_source_id']))}.")
+    uses = dataset.uses[dataset.uses["countries_list"].map(lambda c: set(c) == {HOME, JAPAN})]
+    named = uses[uses["place_ids_list"].map(lambda p: bool(set(p) & NAMED_BASES))]
+    text += (f" Published analyses expected Japan to use Indian bases in the Andaman and Nicobar Islands and India to use "
+             f"Japan's at Djibouti; of the {len(uses)} recorded occasions on which the two forces supplied each other, "
+             f"{len(named) or 'none'} took place there (section 3).")
+    return Finding("quad", text, {"quad_partners": len(first), "completed": str(last["agreement_id"]),
+                                  "uses_with_japan": len(uses), "at_named_bases": len(named)})
 
 
 def japan_finding(dataset, japan: pd.DataFrame, india: pd.DataFrame) -> Finding:
-    median = japan["months_to_force"].dropna().median()
+    timed = japan["months_to_force"].dropna()
+    median = timed.median()
     dated = int((india["in_force_date_precision"] == "day").sum())
     known = int(india["in_force_date"].astype(bool).sum())
     text = (f"Japan has signed ACSAs with {japan['partner'].nunique()} partners ({len(japan)} agreements counting "
             f"revisions); India was the {_ordinal(rank_of(japan, HOME))}. Each is a treaty the Diet approves, and the "
-            f"median ACSA entered into force {median:.0f} months after signature {cite(dataset, _ids(japan, 'in_force_source_id'))}. "
+            f"median ACSA entered into force {median:.0f} months after signature (n = {len(timed)} with both dates known to "
+            f"the month) {cite(dataset, _ids(japan, 'in_force_source_id'))}. "
             f"An entry-into-force date is known for only {known} of India's {len(india)} agreements "
             f"({'none' if dated == 0 else dated} to the day); Indian releases announce signatures, not entry into force.")
     return Finding("networks", text, {"partners": int(japan["partner"].nunique()), "agreements": len(japan),
-                                      "median_japan": float(median), "india_known": known, "india_dated": dated})
+                                      "median_japan": float(median), "timed_japan": len(timed), "india_known": known, "india_dated": dated})
 
 
 def uses_finding(dataset) -> Finding:
@@ -139,24 +168,30 @@ def uses_finding(dataset) -> Finding:
 
 
 def exercises_finding(dataset, india: pd.DataFrame, as_of: dt.date) -> Finding:
-    pact = india.loc[FOCUS]
-    year = int(pact["signed_year"])
-    events = dataset.events
-    pair = events[(events["kind"] == "exercise") & events["countries_list"].map(lambda c: HOME in c and JAPAN in c)]
-    years = pair["date_start"].dt.year
-    before, after = int(years.between(year - 3, year - 1).sum()), int(years.between(year + 1, year + 3).sum())
-    series = pair["series"].nunique()
-    text = (f"India and Japan held {before} documented exercise editions in the three years before {year} and {after} in "
-            f"the three years after, across {series} series {cite(dataset, _ids(pair[years.between(year - 3, year + 3)], 'date_source_id'))}; "
-            "the counts record documented editions only, and cannot by themselves show what the agreement changed.")
-    return Finding("exercises", text, {"before": before, "after": after, "year": year, "series": series})
+    from .exercises import editions, windows_compared
+
+    windows = windows_compared(editions(dataset.events, HOME), india, as_of).set_index("partner")
+    japan = windows.loc[JAPAN]
+    comparison = ", ".join(country_name(p) for p in japan["comparison"])
+    year = int(japan["signed_year"])
+    pair = editions(dataset.events, HOME)
+    pair = pair[pair["partners"].map(lambda p: JAPAN in p) & pair["armed"] & pair["year"].between(year - 3, year + 3)]
+    text = (f"Bilateral exercises of India and Japan rose from {japan['bilateral_before']:.0f} documented editions in the "
+            f"three years before {year} to {japan['bilateral_after']:.0f} in the three after, and exercises with third "
+            f"countries from {japan['third_before']:.0f} to {japan['third_after']:.0f} {cite(dataset, _ids(pair, 'date_source_id'))}; "
+            f"with {comparison or 'partners that had no agreement'}, which had none, bilateral editions went from "
+            f"{japan['comparison_before']:.0f} to {japan['comparison_after']:.0f} over the same years. The counts are too "
+            "small to show what the agreement changed (section 7).")
+    return Finding("exercises", text, {"bilateral_before": int(japan["bilateral_before"]), "bilateral_after": int(japan["bilateral_after"]),
+                                       "third_before": int(japan["third_before"]), "third_after": int(japan["third_after"]),
+                                       "year": year})
 
 
 def seed_finding(dataset) -> Finding:
     seeds = dataset.sources[dataset.sources["seed_file"] != ""]
     claims = dataset.claims[dataset.claims["source_id"].isin(seeds.index)]
     wrong, disputed = int((claims["verdict"] == "wrong").sum()), int((claims["verdict"] == "disputed").sum())
-    text = (f"Of {len(claims)} claims checked in the {len(seeds)} news articles this project started from "
+    text = (f"Of {len(claims)} claims checked in {len(seeds)} news reports about India's logistics agreements "
             f"{cite(dataset, list(seeds.index))}, {wrong} are contradicted by official records and {disputed} "
             f"{'is' if disputed == 1 else 'are'} disputed between sources.")
     return Finding("seed_claims", text, {"checked": len(claims), "wrong": wrong, "disputed": disputed, "seeds": len(seeds)})
@@ -174,6 +209,56 @@ def sources_finding(dataset) -> Finding:
 def key_findings(dataset) -> list[Finding]:
     india = logistics_network(dataset, HOME)
     japan = logistics_network(dataset, JAPAN)
-    return [network_finding(dataset, india), path_finding(dataset, india), force_finding(dataset, india),
+    return [quad_finding(dataset, india), network_finding(dataset, india), path_finding(dataset, india), force_finding(dataset, india),
             coverage_finding(dataset), japan_finding(dataset, japan, india), uses_finding(dataset),
             exercises_finding(dataset, india, dataset.cutoff), seed_finding(dataset), sources_finding(dataset)]
+
+
+def partner_assessment(dataset, code: str, start_year: int, end_year: int) -> str:
+    """The opening paragraph of a partner's profile: the partnership in a few computed sentences
+    (its logistics agreement, exercises in the years chosen and around signature, documented uses)."""
+    from .countries import country_in_sentence
+    from .exercises import editions, with_partner, windows_compared, year_label
+
+    name = country_in_sentence(code)
+    india = logistics_network(dataset, HOME)
+    mine = india[india["partner"] == code].sort_values("signed_date_start")
+    years = f"{start_year}–{year_label(end_year, dataset.cutoff)}"
+    sentences = []
+    if len(mine):
+        pact = mine.iloc[0]
+        status = {"in_force": "in force", "signed": "signed, but its entry into force has not been published",
+                  "effective_on_signature": "in force from signature"}.get(pact["status"], pact["status"].replace("_", " "))
+        sentences.append(f"India's logistics agreement with {name}, the {pact['short_name']}, was signed on "
+                         f"{_label(pact['signed_date'])} {cite(dataset, [pact['signed_source_id']])}, making {name} the "
+                         f"{_ordinal(rank_of(india, code))} of India's {india['partner'].nunique()} logistics partners; "
+                         f"it is {status}.")
+    else:
+        sentences.append(f"The data records no logistics agreement between India and {name}.")
+    armed = with_partner(editions(dataset.events, HOME), code)
+    armed = armed[armed["armed"] & armed["year"].between(start_year, end_year)]
+    if len(armed):
+        bilateral = armed[~armed["with_third"]]
+        top = bilateral["series"].value_counts()
+        sentences.append(f"In {years} the two armed forces held {len(bilateral)} documented bilateral exercise editions"
+                         + (f", most often {top.index[0]} ({top.iloc[0]})" if len(top) else "")
+                         + f", and took part together in {int(armed['with_third'].sum())} exercises with third countries.")
+    else:
+        sentences.append(f"No exercise of the two armed forces is recorded in {years}.")
+    windows = windows_compared(editions(dataset.events, HOME), india, dataset.cutoff).set_index("partner")
+    if code in windows.index and windows.at[code, "years_after"] == 3:
+        row = windows.loc[code]
+        sentences.append(f"In the three years after signature there were {row['bilateral_after']:.0f} bilateral editions, "
+                         f"against {row['bilateral_before']:.0f} in the three before; section 7 of the report sets this "
+                         "beside partners that had signed nothing, and the counts are too small to credit the agreement.")
+    uses = dataset.uses[dataset.uses["countries_list"].map(lambda c: code in c)
+                        & dataset.uses["date_start"].dt.year.between(start_year, end_year)].sort_values("date_start")
+    stated = uses[uses["grade"] == "stated"]
+    if len(uses):
+        sentences.append(f"{len(uses)} occasion{'s' if len(uses) != 1 else ''} of supply between the two forces "
+                         f"{'are' if len(uses) != 1 else 'is'} documented in {years}, {len(stated) or 'none'} stated as made under "
+                         "an agreement" + (f", the first in {_label(stated['date'].iloc[0])} "
+                                           f"{cite(dataset, stated['source_ids_list'].iloc[0], most=2)}" if len(stated) else "") + ".")
+    else:
+        sentences.append(f"No use of a logistics agreement between them is documented in {years}.")
+    return " ".join(sentences)
