@@ -13,6 +13,8 @@ import sys
 from pathlib import Path
 
 UNSUFFIXED = ("network-",)  # subjects that name a network, not a row
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
+from logistics_pacts.rules import MENTIONED_ID, PROSE_COLUMNS  # noqa: E402  (the ids notes may name)
 
 
 def id_columns(descriptor: dict) -> dict[str, set[str]]:
@@ -51,8 +53,16 @@ def make_synthetic(data_dir: Path, target: Path, factor: int) -> Path:
             for row in body:
                 record = list(row)
                 for index, column in enumerate(header):
-                    if column in ids[resource["name"]]:
+                    if resource["name"] == "claims" and column == "claim_id" and copy:
+                        # '<subject>--<attribute>--<n>': the copy's subject, so the id still names it
+                        subject, attribute, number = record[index].split("--")
+                        if subject.startswith(UNSUFFIXED):  # the same network: the copy's claims count on
+                            number = str(int(number) + 1000 * copy)
+                        record[index] = f"{_suffix(subject, copy)}--{attribute}--{number}"
+                    elif column in ids[resource["name"]]:
                         record[index] = _suffix(record[index], copy)
+                    elif column in PROSE_COLUMNS and copy:  # a note naming a row names that row's copy
+                        record[index] = MENTIONED_ID.sub(lambda m: f"{m.group(0)}-s{copy}", record[index])
                     if column == "seed_file" and copy:
                         record[index] = ""
                 writer.writerow(record)

@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
-# Debian packages the build needs: Pango (WeasyPrint's text layout) and fonts (DejaVu; WenQuanYi Micro Hei
+# Debian packages the build needs: Pango (WeasyPrint's text layout) and fonts (DejaVu, with its condensed face
+# for dense tables and the bibliography; WenQuanYi Micro Hei
 # for the Japanese, Chinese and Korean titles and quotes the sources carry).
 # `--test` adds what the test suite needs: Chromium (real-browser tests) and
 # poppler-utils (pdftotext, pdfinfo, pdftoppm). Installs with apt-get as root;
 # otherwise prints the command to run and carries on (the build then says what is missing).
 set -u
-want=(libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core fonts-wqy-microhei)
+want=(libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core fonts-dejavu-extra fonts-wqy-microhei)
 if [ "${1:-}" = "--test" ]; then want+=(chromium poppler-utils); fi
 missing=()
 for pkg in "${want[@]}"; do

@@ -13,9 +13,10 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 SMALL_CONFIG = """title: "Test report"
+report: {authors: ["Test authors"], publisher: "Test publisher", published: 2026-12-01}
 notebooks:
   - {file: 01-key-findings.ipynb, tables: [agreements, claims, events, provisions, sources, uses]}
-  - {file: 07-disputes.ipynb, tables: [claims, sources]}
+  - {file: 08-disputes.ipynb, tables: [claims, sources]}
 profile:
   file: partner_profile.ipynb
   tables: [agreements, claims, events, provisions, sources, uses]
@@ -46,6 +47,7 @@ def make_project(tmp: Path, config: str | None = SMALL_CONFIG) -> Path:
     shutil.copytree(ROOT / "data", root / "data")
     shutil.copytree(ROOT / "notebooks", root / "notebooks", ignore=shutil.ignore_patterns(".ipynb_checkpoints"))
     shutil.copy(ROOT / "requirements.txt", root / "requirements.txt")
+    shutil.copy(ROOT / "CITATION.cff", root / "CITATION.cff")
     if config is None:
         shutil.copy(ROOT / "report.yaml", root / "report.yaml")
     else:

@@ -55,3 +55,38 @@ def test_screenshot_renders(browser, built_report, tmp_path):
         assert shot.stat().st_size > 20_000
     finally:
         log.close()
+
+
+WORDS_SPLIT = """() => {
+  // Every word of every table cell on one line: a word whose characters fall on two lines was split.
+  const split = [];
+  for (const cell of document.querySelectorAll('figure.table td, figure.table th')) {
+    const walker = document.createTreeWalker(cell, NodeFilter.SHOW_TEXT);
+    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+      // words of letters and digits; Chinese, Japanese and Korean text breaks between any two characters
+      for (const match of node.textContent.matchAll(/[\\p{L}\\p{N}]{4,}/gu)) {
+        if (/[\\p{Script=Han}\\p{Script=Hiragana}\\p{Script=Katakana}\\p{Script=Hangul}]/u.test(match[0])) continue;
+        const range = document.createRange();
+        range.setStart(node, match.index);
+        range.setEnd(node, match.index + match[0].length);
+        const lines = new Set([...range.getClientRects()].filter(r => r.width > 0).map(r => Math.round(r.top)));
+        if (lines.size > 1) split.push(match[0]);
+      }
+    }
+  }
+  return split;
+}"""
+
+
+@pytest.mark.parametrize("width", [1280, 900])
+def test_words_are_never_split_inside_table_cells(browser, built_report, width):
+    """At a laptop's and a narrow window's width, no word of any table breaks across lines (a wide
+    table scrolls sideways instead)."""
+    for name in ("index.html", "partners/japan.html"):
+        log = PageLog(browser, built_report / name)
+        try:
+            log.page.set_viewport_size({"width": width, "height": 900})
+            split = log.page.evaluate(WORDS_SPLIT)
+            assert not split, f"{name} at {width}px: {sorted(set(split))[:10]}"
+        finally:
+            log.close()

@@ -216,7 +216,7 @@ def executed_runs(stdout: str) -> list[str]:
 def test_a_table_edit_re_executes_only_the_runs_that_declare_that_table(built_project, tmp_path):
     root = copy_project(built_project, tmp_path)
     declared = {spec["file"]: spec["tables"] for spec in yaml.safe_load((root / "report.yaml").read_text())["notebooks"]}
-    assert "events" not in declared["07-disputes.ipynb"] and "events" in declared["01-key-findings.ipynb"]
+    assert "events" not in declared["08-disputes.ipynb"] and "events" in declared["01-key-findings.ipynb"]
     events = root / "data" / "events.csv"
     lines = events.read_text(encoding="utf-8").splitlines(keepends=True)
     row = next(i for i, line in enumerate(lines) if ",exercise," in line and "MALABAR" in line.upper())
@@ -225,19 +225,19 @@ def test_a_table_edit_re_executes_only_the_runs_that_declare_that_table(built_pr
     result = run_cli("build", root=root)
     assert result.returncode == 0, result.stderr
     assert sorted(executed_runs(result.stdout)) == ["01-key-findings", "partner: Australia"], result.stdout
-    assert "cached    07-disputes" in result.stdout
+    assert "cached    08-disputes" in result.stdout
 
 
 def test_reading_a_table_it_does_not_declare_fails_the_run_with_the_notebook_and_the_table(built_project, tmp_path):
     root = copy_project(built_project, tmp_path)
-    notebook = nbformat.read(root / "notebooks" / "07-disputes.ipynb", as_version=4)
+    notebook = nbformat.read(root / "notebooks" / "08-disputes.ipynb", as_version=4)
     for source, table in (("dataset.events", "events"), ("pd.read_csv('../data/uses.csv')", "uses")):
         edited = nbformat.from_dict(json.loads(json.dumps(notebook)))
         edited.cells.append(nbformat.v4.new_code_cell(f"import pandas as pd\n{source}"))
-        nbformat.write(edited, root / "notebooks" / "07-disputes.ipynb")
+        nbformat.write(edited, root / "notebooks" / "08-disputes.ipynb")
         result = run_cli("build", "--no-pdf", root=root)
         assert result.returncode == 1, result.stdout
-        assert f"notebooks/07-disputes.ipynb reads the table '{table}'" in result.stderr and "report.yaml" in result.stderr, result.stderr
+        assert f"notebooks/08-disputes.ipynb reads the table '{table}'" in result.stderr and "report.yaml" in result.stderr, result.stderr
         assert "Traceback" not in result.stderr
 
 

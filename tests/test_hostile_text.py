@@ -18,13 +18,15 @@ IMAGE = '<img src=x onerror="window.__pwned=2">'
 HOSTILE = f"Hostile {SCRIPT} & {IMAGE} costs $5 & $x^2$"
 
 
-def rewrite(path, match, column, value):
+def rewrite(path, match, column, value, keep: bool = False):
+    """Set `column` to `value` in the rows that match; `keep`: put the value before the cell's text
+    (notes that name a document must keep naming it, or the document is cited by nothing)."""
     rows = list(csv.reader(io.StringIO(path.read_text(encoding="utf-8"), newline="")))
     header = rows[0]
     for row in rows[1:]:
         record = dict(zip(header, row))
         if match(record):
-            row[header.index(column)] = value
+            row[header.index(column)] = f"{value} {row[header.index(column)]}" if keep else value
     buffer = io.StringIO()
     csv.writer(buffer, lineterminator="\n").writerows(rows)
     path.write_text(buffer.getvalue(), encoding="utf-8")
@@ -34,12 +36,12 @@ def rewrite(path, match, column, value):
 def hostile_report(tmp_path_factory):
     # The register of claims (notes), the bibliography of the documents it cites (publishers) and
     # Australia's profile (titles).
-    config = SMALL_CONFIG.replace("01-key-findings.ipynb", "09-appendix-claims.ipynb")
+    config = SMALL_CONFIG.replace("01-key-findings.ipynb", "10-appendix-claims.ipynb")
     root = make_project(tmp_path_factory.mktemp("hostile"), config=config)
     data = root / "data"
     rewrite(data / "events.csv", lambda r: r["agreement_id"] == "aus-ind-mlsa-2020" and r["milestone"] == "signed", "title", HOSTILE)
     rewrite(data / "events.csv", lambda r: r["kind"] == "exercise" and "AUS" in r["countries"], "title", HOSTILE)
-    rewrite(data / "claims.csv", lambda r: r["verdict"] == "wrong", "note", HOSTILE)
+    rewrite(data / "claims.csv", lambda r: r["verdict"] == "wrong", "note", HOSTILE, keep=True)
     rewrite(data / "sources.csv", lambda r: bool(r["seed_file"]), "publisher", HOSTILE)
     result = run_cli("build", root=root)
     assert result.returncode == 0, result.stderr

@@ -94,8 +94,8 @@ def a_css_rule(root, package):
 
 
 def a_string_in_build_code(root, package):
-    rewrite(package / "logistics_pacts" / "build" / "pipeline.py", "numbered as cited, in order of publisher",
-            "numbered as cited (edited), in order of publisher")
+    rewrite(package / "logistics_pacts" / "build" / "pipeline.py", "Every document cited in this report, in the IEEE style.",
+            "Every document cited in this report (edited), in the IEEE style.")
 
 
 def a_string_in_notebook_code(root, package):

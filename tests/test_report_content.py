@@ -15,9 +15,11 @@ from conftest import ROOT
 
 pytestmark = pytest.mark.slow
 
-SECTIONS = ["Key findings", "The 2020 agreement", "What each agreement covers", "India's logistics-support network",
+SECTIONS = ["Key findings", "The 2020 agreement", "What the agreement means", "What each agreement covers",
+            "India's logistics-support network",
             "Japan's ACSA network", "Exercises and documented uses", "Disputes that matter", "Method and sources"]
 APPENDICES = ["Register of checked claims", "Agreements and their official titles", "Data dictionary", "Bibliography"]
+PRINTED_APPENDICES = [a for a in APPENDICES if a != "Data dictionary"]  # the data dictionary is in the HTML only
 # Lower case: 'Pentagon Brief' is a publisher, 'the brief' would be how the data was gathered.
 PROCESS_WORDS = re.compile(r"\bbrief\b|stored cop|\bcorpus\b|seed file|\b\d{3}_[0-9a-f]{16}\.txt\b|\blookups?\b|\bin this pass\b")
 
@@ -168,8 +170,8 @@ def test_the_data_is_downloadable_beside_the_report(built_report):
 
 def test_page_one_gives_cutoff_access_dates_and_how_to_cite(index):
     text = index.text
-    assert "Data to 31 Oct 2026" in text and "Sources read from" in text and "How to cite" in text
-    assert re.search(r"version \d+\.\d+\.\d+, data to 31 Oct 2026", text)
+    assert "Data to 31 Oct 2026" in text and "documents read from" in text and "How to cite" in text
+    assert re.search(r"version \d+\.\d+\.\d+, \w{3}\. \d+, \d{4}\. Data to 31 October 2026", text)
 
 
 def test_partner_pages_and_the_report_link_both_ways(built_report, index):
@@ -204,3 +206,17 @@ def test_key_findings_in_the_page_match_the_data(index, built_report):
             words = " ".join(part.split()).strip(" .;:,")
             if len(words) > 15:
                 assert words in index.text, (finding.key, words)
+
+
+def test_no_table_and_no_agreement_row_is_printed_twice(built_report):
+    """Every table caption is different, and the agreement between India and Japan, which belongs to
+    both networks, is a row of India's tables only (its matrix row, its dates)."""
+    page = (built_report / "index.html").read_text(encoding="utf-8")
+    captions = re.findall(r"<caption>(.*?)</caption>", page, re.S)
+    assert captions and len(captions) == len(set(captions)), sorted(c for c in captions if captions.count(c) > 1)
+    tables = built_report / "tables"
+    for first, second in (("provisions-india", "provisions-japan"), ("india-network-table", "japan-network-table")):
+        with open(tables / f"{first}.csv", encoding="utf-8") as a, open(tables / f"{second}.csv", encoding="utf-8") as b:
+            rows_a = {r["Agreement"] for r in csv.DictReader(a)}
+            rows_b = {r["Agreement"] for r in csv.DictReader(b)}
+        assert rows_a and rows_b and not rows_a & rows_b, rows_a & rows_b

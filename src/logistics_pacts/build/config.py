@@ -24,6 +24,8 @@ class NotebookSpec:
     tables: tuple[str, ...]          # the tables it reads
     parameters: dict = field(default_factory=dict, hash=False, compare=False)  # its own parameter values
     all_schemas: bool = False        # `schemas: all`: it reads every table's description (not their rows)
+    page: str = "portrait"           # `page: landscape`: the section prints on landscape pages
+    printed: bool = True             # `print: false`: the section is in the HTML report only, not in the PDF
 
 
 @dataclass(frozen=True, eq=False)
@@ -36,6 +38,8 @@ class Execution:
     tables: tuple[str, ...] = ()
     partner: str | None = None  # slug of the partner's name, for partner runs
     all_schemas: bool = False
+    page: str = "portrait"
+    printed: bool = True
 
     @property
     def stem(self) -> str:
@@ -57,7 +61,9 @@ class BuildConfig:
         from ..countries import country_name, slug
 
         runs = [Execution(spec.file, declared(project.notebooks / spec.file, dict(self.parameters, **spec.parameters)),
-                          "main", Path(spec.file).stem, spec.tables, all_schemas=spec.all_schemas) for spec in self.notebooks]
+                          "main", Path(spec.file).stem, spec.tables, all_schemas=spec.all_schemas, page=spec.page,
+                          printed=spec.printed)
+                for spec in self.notebooks]
         profile = project.notebooks / self.profile.file
         for partner in self.partners:
             parameters = declared(profile, dict(self.parameters, **self.profile.parameters, partner=partner))
@@ -98,7 +104,14 @@ def _spec(path: Path, where: str, raw, tables_known: list[str]) -> NotebookSpec:
     schemas = raw.get("schemas", "declared")
     if schemas not in ("declared", "all"):
         raise ConfigError(f"{path}: {where} ({raw['file']}): schemas must be 'declared' (the default) or 'all'")
-    return NotebookSpec(str(raw["file"]), tuple(str(t) for t in tables), dict(raw.get("parameters") or {}), schemas == "all")
+    page = raw.get("page", "portrait")
+    if page not in ("portrait", "landscape"):
+        raise ConfigError(f"{path}: {where} ({raw['file']}): page must be 'portrait' (the default) or 'landscape', not {page!r}")
+    printed = raw.get("print", True)
+    if not isinstance(printed, bool):
+        raise ConfigError(f"{path}: {where} ({raw['file']}): print must be true (the default) or false, not {printed!r}")
+    return NotebookSpec(str(raw["file"]), tuple(str(t) for t in tables), dict(raw.get("parameters") or {}), schemas == "all",
+                        page, printed)
 
 
 def load_config(project: Project, overrides: dict | None = None) -> BuildConfig:
@@ -122,10 +135,26 @@ def load_config(project: Project, overrides: dict | None = None) -> BuildConfig:
                          partners=list(raw["partners"]), parameters=dict(raw.get("parameters") or {}),
                          workers=int(raw.get("workers", 2)), report=dict(raw.get("report") or {}))
     apply_overrides(config, overrides or {}, project)
+    check_publication(config, project, shown)
     for spec in [*config.notebooks, config.profile]:
         if not (project.notebooks / spec.file).is_file():
             raise ConfigError(f"{shown}: notebook '{spec.file}' is not in {project.notebooks.name}/")
     return config
+
+
+def check_publication(config: BuildConfig, project: Project, shown: str) -> None:
+    """The `report:` block (title page, citation) checked before anything runs."""
+    import datetime as dt
+
+    from logistics_pacts import __version__
+
+    from .citation import PublicationError, publication
+
+    package = _descriptor(project)
+    try:
+        publication(config.report, config.title, __version__, package.cutoff if package else dt.date.today(), shown)
+    except PublicationError as exc:
+        raise ConfigError(str(exc)) from None
 
 
 def _descriptor(project: Project):

@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
+from .floats import float_charts
 from .render import CHART_URL, PrintParts, RenderError, charts_shown
 
 CROSS_LINK = "https://report-part.invalid/#"  # a link to an anchor in another part, until the parts are joined
@@ -45,6 +46,7 @@ class LaidOut:
     pages: int
     anchors: dict[str, int]     # anchor -> page number as printed
     reused: bool = False
+    gaps: list[str] = field(default_factory=list)  # pages left more than a third empty before a chart
 
 
 @dataclass
@@ -114,7 +116,11 @@ def cross_part_links(html_text: str) -> str:
 
 @lru_cache(maxsize=1)
 def _own_code() -> str:
-    return hashlib.sha256(Path(__file__).read_bytes()).hexdigest()
+    """The code that lays a part out: this module and the float pass it runs."""
+    digest = hashlib.sha256()
+    for name in ("pdf.py", "floats.py"):
+        digest.update((Path(__file__).with_name(name)).read_bytes())
+    return digest.hexdigest()
 
 
 def part_key(html_text: str, first_page: int | None, charts: dict[str, Path]) -> str:
@@ -151,10 +157,13 @@ def lay_out(html_text: str, first_page: int | None, charts: dict[str, Path]) -> 
     weasyprint = _weasyprint()
     # In the document itself: stylesheets given to render() are the user's, which the page's own rules override.
     html_text = html_text.replace("</head>", f"<style>\n{page_numbers_css(first_page)}\n</style>\n</head>", 1)
-    document = weasyprint.HTML(string=cross_part_links(html_text), base_url=None, url_fetcher=_fetcher(charts)).render()
+    fetcher = _fetcher(charts)
+    document, _, left = float_charts(lambda text: weasyprint.HTML(string=text, base_url=None, url_fetcher=fetcher).render(),
+                               cross_part_links(html_text))
     start = 1 if first_page is None else first_page
     anchors = {name: start + index for index, page in enumerate(document.pages) for name in page.anchors}
-    return LaidOut(document.write_pdf(), len(document.pages), anchors)
+    return LaidOut(document.write_pdf(pdf_variant="pdf/ua-1"), len(document.pages), anchors,
+                   gaps=[f"page {start + page - 1} before chart '{chart.removeprefix('fig-')}'" for page, chart in left])
 
 
 class PartCache:
@@ -171,13 +180,14 @@ class PartCache:
             return None
         try:
             meta = json.loads((self.folder / f"{key}.json").read_text())
-            return LaidOut((self.folder / f"{key}.pdf").read_bytes(), meta["pages"], meta["anchors"], reused=True)
+            return LaidOut((self.folder / f"{key}.pdf").read_bytes(), meta["pages"], meta["anchors"], reused=True,
+                           gaps=meta.get("gaps", []))
         except (OSError, ValueError, KeyError):
             return None
 
     def put(self, key: str, part: LaidOut) -> None:
         self.folder.mkdir(parents=True, exist_ok=True)
-        for suffix, data in ((".pdf", part.pdf), (".json", json.dumps({"pages": part.pages, "anchors": part.anchors}).encode())):
+        for suffix, data in ((".pdf", part.pdf), (".json", json.dumps({"pages": part.pages, "anchors": part.anchors, "gaps": part.gaps}).encode())):
             tmp = self.folder / f"{key}{suffix}.tmp{os.getpid()}"
             tmp.write_bytes(data)
             tmp.replace(self.folder / f"{key}{suffix}")
@@ -199,7 +209,8 @@ def _part(cache: PartCache, html_text: str, first_page: int | None, charts: dict
         cache.put(key, part)
         stats.laid_out += 1
         stats.layout_seconds += time.perf_counter() - started
-        stats.details.append(f"{label}: {part.pages} pages laid out in {time.perf_counter() - started:.1f} s")
+        stats.details.append(f"{label}: {part.pages} pages laid out in {time.perf_counter() - started:.1f} s"
+                             + (f"; a gap no text could fill: {', '.join(part.gaps)}" if part.gaps else ""))
     stats.parts += 1
     return part
 
@@ -239,7 +250,7 @@ def serve(connection, target: Path, cache_dir: Path, reuse: bool = True) -> PdfS
     """The PDF process: import the engine while the notebooks run, then lay out each part as it
     arrives ("part", id, html, charts) and finish on ("finish", front)."""
     _weasyprint()
-    import pypdf  # noqa: F401
+    import pikepdf  # noqa: F401
 
     layout = PartLayout(target, cache_dir, reuse)
     while True:
@@ -328,33 +339,12 @@ def main(argv: list[str]) -> int:
 
 
 def join(parts: list[LaidOut], target: Path, front_pages: int, title: str, build_key: str) -> None:
-    """One PDF from the parts, with links across parts, page labels (i, ii, ... then 1, 2, ...),
-    bookmarks in order and the report's metadata. Written atomically."""
-    from pypdf import PdfReader, PdfWriter
-    from pypdf.generic import DictionaryObject, NameObject, TextStringObject
+    """One tagged PDF (PDF/UA-1) from the parts, with links across parts, page labels (i, ii, ... then
+    1, 2, ...), bookmarks in order and the report's metadata. Written atomically."""
+    from .pdfjoin import join_tagged
 
-    writer = PdfWriter()
-    for part in parts:
-        writer.append(PdfReader(io.BytesIO(part.pdf)))
-    for page in writer.pages:
-        for annotation in page.get("/Annots", []) or []:
-            annotation = annotation.get_object()
-            action = annotation.get("/A")
-            uri = action.get_object().get("/URI") if action is not None else None
-            if uri is not None and str(uri).startswith(CROSS_LINK):
-                annotation[NameObject("/A")] = DictionaryObject({
-                    NameObject("/S"): NameObject("/GoTo"), NameObject("/D"): TextStringObject(str(uri)[len(CROSS_LINK):])})
-    writer.set_page_label(0, front_pages - 1, style="/r")
-    writer.set_page_label(front_pages, len(writer.pages) - 1, style="/D", start=1)
-    writer.add_metadata({"/Title": title, "/Creator": f"logistics-pacts build {build_key}",
-                         "/Producer": f"WeasyPrint {_weasyprint().__version__}, joined by pypdf"})
-    writer._root_object[NameObject("/Lang")] = TextStringObject("en")
-    writer._root_object[NameObject("/PageMode")] = NameObject("/UseOutlines")
-    buffer = io.BytesIO()
-    writer.write(buffer)
-    tmp = target.with_name(target.name + f".tmp{os.getpid()}")
-    tmp.write_bytes(buffer.getvalue())
-    tmp.replace(target)
+    join_tagged([part.pdf for part in parts], target, front_pages, title, creator=f"logistics-pacts build {build_key}",
+                producer=f"WeasyPrint {_weasyprint().__version__}, joined by pikepdf", cross_link=CROSS_LINK)
 
 
 if __name__ == "__main__":

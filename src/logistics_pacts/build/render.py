@@ -52,6 +52,11 @@ class PageContext:
     links_title: str = ""
     demote: bool = True                                    # notebook h1 -> page h2 (the main report)
     downloads: list[tuple[str, str]] = field(default_factory=list)
+    meta: list[tuple[str, str]] = field(default_factory=list)   # citation <meta> tags (name, content)
+    publication: list[str] = field(default_factory=list)        # title page: publisher, version, date, URL
+    licence: list[str] = field(default_factory=list)            # title page: the licences
+    cite_files: list[tuple[str, str]] = field(default_factory=list)  # (label, href): the citation to download
+    cite_records: list[tuple[str, str]] = field(default_factory=list)  # (label, text): BibTeX and RIS to copy (screen only)
 
 
 def _template_text(name: str) -> str:
@@ -102,23 +107,13 @@ def cited_ids(fragments: list[str]) -> set[str]:
     return {i.strip().lstrip("@") for body in fragments for m in MARKER.finditer(body) for i in m.group(1).split(";")}
 
 
-def bibliography_section(sources: list[dict], numbers: dict[str, int], cited: set[str], note: str) -> str:
+def bibliography_section(sources: list[dict], numbers: dict[str, int], cited: set[str], note: str,
+                         entries: dict[str, str]) -> str:
     """The bibliography as a page section (an appendix): the documents cited on the page, with
-    their report-wide numbers, publisher, title, date and a visible short address."""
-    from ..dates import PartialDateError, parse_partial_date
-
-    def date(value: str) -> str:
-        try:
-            return f" {parse_partial_date(value).label()}." if value else ""
-        except PartialDateError:
-            return ""
+    their report-wide numbers, each entry formatted by the citation library (escaped HTML)."""
     rows = sorted((s for s in sources if s["source_id"] in cited), key=lambda s: numbers[s["source_id"]])
-    items = []
-    for row in rows:
-        n, url = numbers[row["source_id"]], row.get("url", "")
-        link = f' <a class="url" href="{html.escape(url, quote=True)}">{html.escape(url)}</a>' if url else ""  # whole, wrapped
-        items.append(f'<li id="ref-{n}" value="{n}"><span class="ref-number">[{n}]</span> {html.escape(row["publisher"])}. '
-                     f'<cite>{html.escape(row["title"])}</cite>.{date(row.get("published_date", ""))}{link}</li>')
+    items = [f'<li id="ref-{numbers[row["source_id"]]}" value="{numbers[row["source_id"]]}"><span class="ref-number">'
+             f'[{numbers[row["source_id"]]}]</span> {entries[row["source_id"]]}</li>' for row in rows]
     return (f'<h1 id="appendix-bibliography">Appendix: Bibliography</h1><p>{html.escape(note)}</p>'
             f'<ol class="bibliography">{"".join(items)}</ol>')
 
