@@ -80,7 +80,7 @@ def test_parameters_reach_the_notebook(built_project, tmp_path):
     result = run_cli("build", "--partner", "Japan", "--start-year", "2012", "--no-pdf", root=root)
     assert result.returncode == 0, result.stderr
     page = (root / "report" / "partners" / "japan.html").read_text()
-    assert "India–Japan events from 2012 to 2026" in page
+    assert "India–Japan: events, 2012–2026" in page
     assert not (root / "report" / "partners" / "australia.html").exists()
     runs = {json.loads(p.read_text())["label"]: json.loads(p.read_text()) for p in (root / ".cache" / "runs").glob("*/meta.json")}
     assert runs["partner: Japan"]["parameters"]["partner"] == "JPN" and runs["partner: Japan"]["parameters"]["start_year"] == 2012
