@@ -33,17 +33,9 @@ def tagged(pdf):
 
 def elements(root):
     """Structure elements in reading order (depth first)."""
-    import pikepdf
+    from logistics_pacts.build.pdfjoin import struct_elements
 
-    stack = [root]
-    while stack:
-        element = stack.pop()
-        if not isinstance(element, pikepdf.Dictionary):
-            continue
-        yield element
-        kids = element.get("/K")
-        if kids is not None:
-            stack.extend(reversed(list(kids) if isinstance(kids, pikepdf.Array) else [kids]))
+    return struct_elements(root)
 
 
 def blocks_by_page(document) -> dict[int, list[str]]:

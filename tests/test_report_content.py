@@ -21,7 +21,7 @@ SECTIONS = ["Key findings", "The 2020 agreement", "What the agreement means", "W
 APPENDICES = ["Register of checked claims", "Agreements and their official titles", "Data dictionary", "Bibliography"]
 PRINTED_APPENDICES = [a for a in APPENDICES if a != "Data dictionary"]  # the data dictionary is in the HTML only
 # Lower case: 'Pentagon Brief' is a publisher, 'the brief' would be how the data was gathered.
-PROCESS_WORDS = re.compile(r"\bbrief\b|stored cop|\bcorpus\b|seed file|\b\d{3}_[0-9a-f]{16}\.txt\b|\blookups?\b|\bin this pass\b")
+PROCESS_WORDS = re.compile(r"\bbrief\b|stored cop|\bcorpus\b|seed file|\b\d{3}_[0-9a-f]{16}\.txt\b|\blookups?\b|\bin this pass\b|\bseeds?\b(?!\s\d)")
 
 
 class Page(HTMLParser):

@@ -68,7 +68,7 @@ def _elements(value) -> list:
     return list(value) if isinstance(value, pikepdf.Array) else [value]
 
 
-def _struct_elements(element):
+def struct_elements(element):
     """Every structure element under `element`, depth first."""
     import pikepdf
 
@@ -89,7 +89,7 @@ def scope_header_cells(document) -> int:
     from pikepdf import Array, Dictionary, Name
 
     count = 0
-    for element in _struct_elements(document):
+    for element in struct_elements(document):
         if element.get("/S") == Name.TH:
             attribute = Dictionary(O=Name.Table, Scope=Name.Column)
             existing = element.get("/A")
