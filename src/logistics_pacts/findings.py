@@ -255,8 +255,8 @@ def partner_assessment(dataset, code: str, start_year: int, end_year: int) -> st
                         & dataset.uses["date_start"].dt.year.between(start_year, end_year)].sort_values("date_start")
     stated = uses[uses["grade"] == "stated"]
     if len(uses):
-        sentences.append(f"{len(uses)} occasion{'s' if len(uses) != 1 else ''} of supply between the two forces "
-                         f"{'are' if len(uses) != 1 else 'is'} documented in {years}, {len(stated) or 'none'} stated as made under "
+        sentences.append(f"The record documents {len(uses)} occasion{'s' if len(uses) != 1 else ''} of supply between the two "
+                         f"forces in {years}, {len(stated) or 'none'} stated as made under "
                          "an agreement" + (f", the first in {_label(stated['date'].iloc[0])} "
                                            f"{cite(dataset, stated['source_ids_list'].iloc[0], most=2)}" if len(stated) else "") + ".")
     else:
