@@ -130,7 +130,7 @@ def quad_finding(dataset, india: pd.DataFrame) -> Finding:
     text = (f"With the 2020 agreement India had a logistics agreement with each of its {len(QUAD)} Quad partners: "
             + ", ".join(f"{country_name(r.partner)} ({int(r.signed_year)})" for r in first.itertuples())
             + f" {cite(dataset, list(first['signed_source_id']))}.")
-    uses = dataset.uses[dataset.uses["countries_list"].map(lambda c: set(c) == {HOME, JAPAN})]
+    uses = dataset.uses[dataset.uses["countries_list"].map(lambda c: {HOME, JAPAN} <= set(c))]
     named = uses[uses["place_ids_list"].map(lambda p: bool(set(p) & NAMED_BASES))]
     text += (f" Published analyses expected Japan to use Indian bases in the Andaman and Nicobar Islands and India to use "
              f"Japan's at Djibouti; of the {len(uses)} recorded occasions on which the two forces supplied each other, "
