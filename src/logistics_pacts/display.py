@@ -14,6 +14,7 @@ from pathlib import Path
 import pandas as pd
 
 from .citations import MARKER, marker
+from .rules import FORMULA_START
 from .style import MIN_POINTS, PNG_METADATA, RC, SVG_METADATA, chart_style
 
 esc = html.escape
@@ -229,9 +230,6 @@ def cut_table(frame: pd.DataFrame, note: str, name: str, max_rows: int = MAX_TAB
         return frame, note
     return frame.head(max_rows), (f"{note} Showing the first {max_rows} of {len(frame)} rows; "
                                   f"the whole table is in its CSV file ({name}.csv).")
-
-
-FORMULA_START = re.compile(r"^(?:[=+@\t\r]|-(?![\d.]))")
 
 
 def spreadsheet_safe(frame: pd.DataFrame) -> pd.DataFrame:
