@@ -73,3 +73,12 @@ def test_windows_set_each_partner_beside_those_that_had_signed_nothing():
 def test_change_words():
     assert [ex.change_word(1, 2), ex.change_word(2, 1), ex.change_word(2, 2), ex.change_word(None, 2)] == [
         "rose", "fell", "unchanged", "not observable"]
+
+
+def test_windows_depend_on_the_data_cutoff_not_the_clock():
+    frame = ex.editions(events(*ROWS), "IND")
+    early = ex.windows_compared(frame, network(("JPN", 2020)), dt.date(2022, 6, 1)).set_index("partner").loc["JPN"]
+    late = ex.windows_compared(frame, network(("JPN", 2020)), dt.date(2026, 10, 31)).set_index("partner").loc["JPN"]
+    assert early["years_after"] == 1 and late["years_after"] == 3
+    assert (early["bilateral_after"], early["third_after"]) == (1, 0)  # 2022's exercises are past the last full year, 2021
+    assert (late["bilateral_after"], late["third_after"]) == (1, 1)

@@ -156,16 +156,6 @@ def test_column_roles_come_from_the_descriptor():
     assert isinstance(package.cutoff, dt.date)
 
 
-def test_before_after_depends_on_the_data_cutoff_not_the_clock():
-    events = frame_of_dates(date=["2019-05-01", "2021-03-01", "2022-03-01"])
-    events["kind"], events["countries_list"] = "exercise", [["IND", "JPN"]] * 3
-    network = frame_of_dates(signed_date=["2020-09-09"])
-    network["partner"], network["partner_name"], network["short_name"], network["agreement_id"] = "JPN", "Japan", "RPSS", "x"
-    network["signed_year"] = 2020
-    early = analysis.before_after(events, network, "IND", dt.date(2022, 6, 1))
-    late = analysis.before_after(events, network, "IND", dt.date(2026, 10, 31))
-    assert early["Years after observable"].iloc[0] == 1 and late["Years after observable"].iloc[0] == 3
-    assert late["Exercises 3 yrs before"].iloc[0] == 1 and late["Exercises 3 yrs after"].iloc[0] == 2
 
 
 def test_outputs_saved_by_lab_do_not_change_a_notebook_fingerprint(tmp_path):

@@ -2,7 +2,6 @@
 Nothing here is typed in by hand: every value comes from data/*.csv."""
 from __future__ import annotations
 
-import datetime as dt
 
 import pandas as pd
 
@@ -116,53 +115,11 @@ def add_short_labels(events: pd.DataFrame, max_len: int = 30) -> pd.DataFrame:
     return frame
 
 
-def exercise_matrix(events: pd.DataFrame, country: str, partners: list[str], start_year: int, end_year: int) -> pd.DataFrame:
-    """Exercises per partner (rows) per year (columns) in which `country` and the partner both took part."""
-    exercises = events[(events["kind"] == "exercise") & events["countries_list"].map(lambda c: country in c)]
-    years = list(range(start_year, end_year + 1))
-    rows = {}
-    for partner in partners:
-        mine = exercises[exercises["countries_list"].map(lambda c: partner in c)]
-        counts = mine["date_start"].dt.year.value_counts()
-        rows[partner] = [int(counts.get(y, 0)) for y in years]
-    matrix = pd.DataFrame.from_dict(rows, orient="index", columns=years)
-    matrix.attrs["labels"] = [country_name(p) for p in matrix.index]
-    return matrix
-
-
-def before_after(events: pd.DataFrame, network: pd.DataFrame, country: str, as_of: dt.date,
-                 window_years: int = 3) -> pd.DataFrame:
-    """Exercises with each partner in the `window_years` full years before and after
-    the year of signature (the signature year itself is excluded from both). A year is
-    observable when it ended before `as_of`, the data's cut-off."""
-    first = first_agreements(network)
-    exercises = events[(events["kind"] == "exercise") & events["countries_list"].map(lambda c: country in c)]
-    rows = []
-    for _, agreement in first.iterrows():
-        year = int(agreement["signed_year"])
-        mine = exercises[exercises["countries_list"].map(lambda c: agreement["partner"] in c)]
-        years = mine["date_start"].dt.year
-        rows.append({
-            "Partner": agreement["partner_name"],
-            "Agreement": agreement["short_name"],
-            "Signed": date_label(pd.Series([agreement["signed_date"]])).iloc[0],
-            f"Exercises {window_years} yrs before": int(years.between(year - window_years, year - 1).sum()),
-            f"Exercises {window_years} yrs after": int(years.between(year + 1, year + window_years).sum()),
-            "Years after observable": max(0, min(window_years, as_of.year - 1 - year)),
-        })
-    return pd.DataFrame(rows)
-
-
 def agreements_between(agreements: pd.DataFrame, countries: list[str], exactly: bool = False) -> pd.DataFrame:
     """Agreements to which all `countries` are parties (and no one else when `exactly`), oldest first."""
     wanted = set(countries)
     mask = agreements["parties_list"].map(lambda p: set(p) == wanted if exactly else wanted <= set(p))
     return agreements[mask].sort_values(["signed_date_start", "agreement_id"])
-
-
-def exercises_with(events: pd.DataFrame, countries: list[str]) -> pd.DataFrame:
-    """Exercise editions in which all of `countries` took part, oldest first."""
-    return events_between(events, countries, 1900, 2100, kinds=["exercise"])
 
 
 def country_names(codes: list[str]) -> str:
@@ -298,19 +255,6 @@ def provisions_matrix(dataset, agreements: pd.DataFrame) -> pd.DataFrame:
 
 # --------------------------------------------------------------------------- exercises and uses
 
-def exercise_counts(events: pd.DataFrame, country: str, partners: list[str]) -> pd.DataFrame:
-    """Exercise editions of `country` with each partner: one row per partner and series, with the
-    years covered (first and last documented edition) and the number of editions."""
-    exercises = events[(events["kind"] == "exercise") & events["countries_list"].map(lambda c: country in c)]
-    rows = []
-    for partner in partners:
-        mine = exercises[exercises["countries_list"].map(lambda c: partner in c)]
-        for series, group in mine.groupby("series"):
-            years = group["date_start"].dt.year
-            rows.append({"partner": partner, "series": series, "editions": len(group), "first": int(years.min()),
-                         "last": int(years.max()), "bilateral": bool(group["countries_list"].map(len).eq(2).all())})
-    return pd.DataFrame(rows, columns=["partner", "series", "editions", "first", "last", "bilateral"])
-
 
 def uses_table(dataset) -> pd.DataFrame:
     """Documented uses, oldest first, with the agreement's short name, the grade's label and citations."""
@@ -329,7 +273,6 @@ def uses_table(dataset) -> pd.DataFrame:
         "Link to the agreement": uses["grade"].map(grades),
         "Sources": uses["source_ids_list"].map(marker),
     })
-
 
 
 # --------------------------------------------------------------------------- what the agreement means
