@@ -2,7 +2,6 @@
 Nothing here is typed in by hand: every value comes from data/*.csv."""
 from __future__ import annotations
 
-
 import pandas as pd
 
 from .countries import country_name
