@@ -255,6 +255,13 @@ def provisions_matrix(dataset, agreements: pd.DataFrame) -> pd.DataFrame:
 # --------------------------------------------------------------------------- exercises and uses
 
 
+def uses_between(uses: pd.DataFrame, countries: list[str]) -> pd.DataFrame:
+    """Uses in which every one of `countries` took part (others may have too, as in an exercise of
+    several navies): the one rule by which the findings, the profiles and section 3 count uses."""
+    wanted = set(countries)
+    return uses[uses["countries_list"].map(lambda c: wanted <= set(c))]
+
+
 def uses_table(dataset) -> pd.DataFrame:
     """Documented uses, oldest first, with the agreement's short name, the grade's label and citations."""
     from .citations import marker

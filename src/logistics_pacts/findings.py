@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from .analysis import (FOCUS, HOME, JAPAN, QUAD, ammunition_coverage, country_name, date_label, first_agreements,
-                       logistics_network, rank_of)
+                       logistics_network, rank_of, uses_between)
 from .citations import marker
 
 
@@ -130,7 +130,7 @@ def quad_finding(dataset, india: pd.DataFrame) -> Finding:
     text = (f"With the 2020 agreement India had a logistics agreement with each of its {len(QUAD)} Quad partners: "
             + ", ".join(f"{country_name(r.partner)} ({int(r.signed_year)})" for r in first.itertuples())
             + f" {cite(dataset, list(first['signed_source_id']))}.")
-    uses = dataset.uses[dataset.uses["countries_list"].map(lambda c: {HOME, JAPAN} <= set(c))]
+    uses = uses_between(dataset.uses, [HOME, JAPAN])
     named = uses[uses["place_ids_list"].map(lambda p: bool(set(p) & NAMED_BASES))]
     text += (f" Published analyses expected Japan to use Indian bases in the Andaman and Nicobar Islands and India to use "
              f"Japan's at Djibouti; of the {len(uses)} recorded occasions on which the two forces supplied each other, "
@@ -156,7 +156,7 @@ def japan_finding(dataset, japan: pd.DataFrame, india: pd.DataFrame) -> Finding:
 
 def uses_finding(dataset) -> Finding:
     uses = dataset.uses
-    india = uses[uses["countries_list"].map(lambda c: HOME in c)]
+    india = uses_between(uses, [HOME])
     stated = india[india["grade"] == "stated"]
     rpss = stated[stated["agreement_id"] == FOCUS].sort_values("date_start")
     text = (f"The data documents {len(india)} uses of India's logistics agreements, {len(stated)} of them stated by a "
@@ -168,14 +168,15 @@ def uses_finding(dataset) -> Finding:
 
 
 def exercises_finding(dataset, india: pd.DataFrame, as_of: dt.date) -> Finding:
-    from .exercises import editions, windows_compared
+    from .exercises import editions, windows_compared, with_partner
 
-    windows = windows_compared(editions(dataset.events, HOME), india, as_of).set_index("partner")
+    indias = editions(dataset.events, HOME)
+    windows = windows_compared(indias, india, as_of).set_index("partner")
     japan = windows.loc[JAPAN]
     comparison = ", ".join(country_name(p) for p in japan["comparison"])
     year = int(japan["signed_year"])
-    pair = editions(dataset.events, HOME)
-    pair = pair[pair["partners"].map(lambda p: JAPAN in p) & pair["armed"] & pair["year"].between(year - 3, year + 3)]
+    pair = with_partner(indias, JAPAN)
+    pair = pair[pair["armed"] & pair["year"].between(year - 3, year + 3)]
     text = (f"Bilateral exercises of India and Japan rose from {japan['bilateral_before']:.0f} documented editions in the "
             f"three years before {year} to {japan['bilateral_after']:.0f} in the three after, and exercises with third "
             f"countries from {japan['third_before']:.0f} to {japan['third_after']:.0f} {cite(dataset, _ids(pair, 'date_source_id'))}; "
@@ -235,7 +236,8 @@ def partner_assessment(dataset, code: str, start_year: int, end_year: int) -> st
                          f"it is {status}.")
     else:
         sentences.append(f"The data records no logistics agreement between India and {name}.")
-    armed = with_partner(editions(dataset.events, HOME), code)
+    indias = editions(dataset.events, HOME)
+    armed = with_partner(indias, code)
     armed = armed[armed["armed"] & armed["year"].between(start_year, end_year)]
     if len(armed):
         bilateral = armed[~armed["with_third"]]
@@ -245,14 +247,14 @@ def partner_assessment(dataset, code: str, start_year: int, end_year: int) -> st
                          + f", and took part together in {int(armed['with_third'].sum())} exercises with third countries.")
     else:
         sentences.append(f"No exercise of the two armed forces is recorded in {years}.")
-    windows = windows_compared(editions(dataset.events, HOME), india, dataset.cutoff).set_index("partner")
+    windows = windows_compared(indias, india, dataset.cutoff).set_index("partner")
     if code in windows.index and windows.at[code, "years_after"] == 3:
         row = windows.loc[code]
         sentences.append(f"In the three years after signature there were {row['bilateral_after']:.0f} bilateral editions, "
                          f"against {row['bilateral_before']:.0f} in the three before; section 7 of the report sets this "
                          "beside partners that had signed nothing, and the counts are too small to credit the agreement.")
-    uses = dataset.uses[dataset.uses["countries_list"].map(lambda c: code in c)
-                        & dataset.uses["date_start"].dt.year.between(start_year, end_year)].sort_values("date_start")
+    uses = uses_between(dataset.uses, [HOME, code])
+    uses = uses[uses["date_start"].dt.year.between(start_year, end_year)].sort_values("date_start")
     stated = uses[uses["grade"] == "stated"]
     if len(uses):
         sentences.append(f"The record documents {len(uses)} occasion{'s' if len(uses) != 1 else ''} of supply between the two "
