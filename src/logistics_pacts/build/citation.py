@@ -14,7 +14,6 @@ version and this module's code: everything the result depends on, and nothing el
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import html
 import json
 import re
@@ -99,21 +98,13 @@ def publication(report: dict, title: str, version: str, cutoff: dt.date, where: 
 
 # --------------------------------------------------------------------------- the report as a reference
 
+BIBTEX_ESCAPES = {"\\": r"\textbackslash{}", "~": r"\textasciitilde{}", "^": r"\textasciicircum{}",
+                  **{char: "\\" + char for char in "{}&%$#_"}}
+
+
 def _bibtex_text(value: str) -> str:
     """A BibTeX field value: braces balanced, TeX's special characters escaped."""
-    out = []
-    for char in value:
-        if char in "\\":
-            out.append(r"\textbackslash{}")
-        elif char in "{}":
-            out.append("\\" + char)
-        elif char in "&%$#_":
-            out.append("\\" + char)
-        elif char in "~^":
-            out.append({"~": r"\textasciitilde{}", "^": r"\textasciicircum{}"}[char])
-        else:
-            out.append(char)
-    return "".join(out).replace("\n", " ")
+    return "".join(BIBTEX_ESCAPES.get(char, char) for char in value).replace("\n", " ")
 
 
 def _bibtex_entry(kind: str, key: str, fields: dict[str, str], raw: tuple[str, ...] = ("url", "author")) -> str:
@@ -186,10 +177,9 @@ def csl_item(source: dict, accessed: bool = True) -> dict:
     else:
         item["author"] = [{"literal": source["publisher"]}]
         item["publisher"] = source["publisher"]
-    for key, column in (("issued", "published_date"), ("accessed", "accessed") if accessed else ("", "")):
-        parts = _date_parts(source.get(column, "")) if key else None
-        if parts:
-            item[key] = parts
+    item["issued"] = _date_parts(source.get("published_date", ""))
+    if accessed:
+        item["accessed"] = _date_parts(source.get("accessed", ""))
     return {k: v for k, v in item.items() if v}
 
 
@@ -208,12 +198,9 @@ def sources_bibtex(sources: list[dict]) -> str:
 def _entries_key(items: list[dict], style_file: Path) -> str:
     import citeproc
 
-    digest = hashlib.sha256()
-    digest.update(json.dumps(items, sort_keys=True, ensure_ascii=False).encode())
-    digest.update(style_file.read_bytes())
-    digest.update(getattr(citeproc, "__version__", "").encode())
-    digest.update(Path(__file__).read_bytes())
-    return digest.hexdigest()[:24]
+    from .keys import digest_of, sha
+
+    return digest_of([items, sha(style_file.read_bytes()), getattr(citeproc, "__version__", ""), sha(Path(__file__).read_bytes())])
 
 
 LABEL = re.compile(r"^\s*\[\d+\]\s*")
