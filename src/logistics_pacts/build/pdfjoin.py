@@ -14,25 +14,27 @@ import io
 from pathlib import Path
 
 
-def _number_tree_items(tree) -> list[tuple[int, object]]:
-    """(key, value) pairs of a PDF number tree, kids included."""
+def _tree_items(tree, entries: str, key) -> list[tuple]:
+    """(key, value) pairs of a PDF number tree (`entries` "/Nums", `key` int) or name tree ("/Names",
+    str), kids included."""
     items = []
-    if "/Nums" in tree:
-        nums = list(tree.Nums)
-        items.extend((int(nums[i]), nums[i + 1]) for i in range(0, len(nums), 2))
+    if entries in tree:
+        flat = list(tree[entries])
+        items.extend((key(flat[i]), flat[i + 1]) for i in range(0, len(flat), 2))
     for kid in tree.get("/Kids", []):
-        items.extend(_number_tree_items(kid))
+        items.extend(_tree_items(kid, entries, key))
     return items
 
 
-def _name_tree_items(tree) -> list[tuple[str, object]]:
-    items = []
-    if "/Names" in tree:
-        names = list(tree.Names)
-        items.extend((str(names[i]), names[i + 1]) for i in range(0, len(names), 2))
-    for kid in tree.get("/Kids", []):
-        items.extend(_name_tree_items(kid))
-    return items
+def _flat_array(items: list[tuple], key=lambda k: k):
+    """Sorted (key, value) pairs as the flat array of a number or name tree's leaf."""
+    from pikepdf import Array
+
+    flat = Array()
+    for name, value in sorted(items, key=lambda item: item[0]):
+        flat.append(key(name))
+        flat.append(value)
+    return flat
 
 
 def _outline_entries(source) -> list:
@@ -152,9 +154,9 @@ def join_tagged(parts: list[bytes], target: Path, front_pages: int, title: str, 
                     if isinstance(kid, Dictionary):
                         kid.P = document
                     document.K.append(kid)
-            for key, value in _number_tree_items(tree.ParentTree):
-                parent_tree.append((key + offset, _copy(out, source, value)))
-            next_key += int(tree.get("/ParentTreeNextKey", len(_number_tree_items(tree.ParentTree))))
+            parents = _tree_items(tree.ParentTree, "/Nums", int)
+            parent_tree.extend((key + offset, _copy(out, source, value)) for key, value in parents)
+            next_key += int(tree.get("/ParentTreeNextKey", len(parents)))
             for role, mapped in (tree.get("/RoleMap") or {}).items():
                 role_map[role] = mapped
         for page in out.pages[first_page:]:
@@ -165,7 +167,7 @@ def join_tagged(parts: list[bytes], target: Path, front_pages: int, title: str, 
                     annotation.StructParent = int(annotation.StructParent) + offset
         names = source.Root.get("/Names")
         if names is not None and "/Dests" in names:
-            destinations.extend((name, _copy(out, source, value)) for name, value in _name_tree_items(names.Dests))
+            destinations.extend((name, _copy(out, source, value)) for name, value in _tree_items(names.Dests, "/Names", str))
         outlines.extend((entry, first_page) for entry in _outline_entries(source))
 
     # Links laid out as pointing outside their part go to the named destination inside the document.
@@ -176,21 +178,13 @@ def join_tagged(parts: list[bytes], target: Path, front_pages: int, title: str, 
             if uri is not None and str(uri).startswith(cross_link):
                 annotation.A = Dictionary(S=Name.GoTo, D=String(str(uri)[len(cross_link):]))
 
-    numbers = Array()
-    for key, value in sorted(parent_tree, key=lambda item: item[0]):
-        numbers.append(key)
-        numbers.append(value)
     out.Root.StructTreeRoot = out.make_indirect(Dictionary(
-        Type=Name.StructTreeRoot, K=document, ParentTree=out.make_indirect(Dictionary(Nums=numbers)),
+        Type=Name.StructTreeRoot, K=document, ParentTree=out.make_indirect(Dictionary(Nums=_flat_array(parent_tree))),
         ParentTreeNextKey=next_key, RoleMap=role_map))
     document.P = out.Root.StructTreeRoot
     scope_header_cells(document)
     describe_links(out)
-    names = Array()
-    for name, value in sorted(destinations, key=lambda item: item[0]):
-        names.append(String(name))
-        names.append(value)
-    out.Root.Names = Dictionary(Dests=out.make_indirect(Dictionary(Names=names)))
+    out.Root.Names = Dictionary(Dests=out.make_indirect(Dictionary(Names=_flat_array(destinations, String))))
     out.Root.MarkInfo = Dictionary(Marked=True)
     out.Root.Lang = String(language)
     out.Root.ViewerPreferences = Dictionary(DisplayDocTitle=True)
