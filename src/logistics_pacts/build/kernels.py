@@ -14,7 +14,7 @@ import threading
 import time
 from pathlib import Path
 
-from .processes import ChildGroup
+from .processes import Background, ChildGroup
 
 # The kernels the build starts draw headless, hash reproducibly and stay single-threaded where
 # the zygote forks them. Set in the zygote's environment, never in the build's own.
@@ -241,24 +241,16 @@ class KernelPool:
         """In a thread of its own: import the execution stack in this process, and start the first
         kernels, while the build does other things."""
         def work():
-            try:
-                from .execute import import_execution_stack
+            from .execute import import_execution_stack
 
-                import_execution_stack()
-                self.prestart()
-            except BaseException as exc:  # noqa: BLE001 - raised again by wait_warm()
-                self.warm_error = exc
-        self.warm_error = None
-        self.warm_thread = threading.Thread(target=work, daemon=True, name="warm-up")
-        self.warm_thread.start()
+            import_execution_stack()
+            self.prestart()
+        self.warming = Background(work, name="warm-up")
 
     def wait_warm(self) -> None:
-        thread = getattr(self, "warm_thread", None)
-        if thread is not None:
-            while thread.is_alive():
-                thread.join(timeout=0.1)
-            if self.warm_error is not None:
-                raise self.warm_error
+        """Wait for warm_up() to finish, raising what it raised."""
+        if getattr(self, "warming", None) is not None:
+            self.warming.result()
 
     def take(self, more: bool = True) -> ForkedKernel:
         """A started kernel, ready; starts another in its place when `more` runs will follow."""

@@ -22,7 +22,7 @@ from ..errors import ReportError
 from ..project import Project
 from .config import BuildConfig, Execution
 from .keys import DataSnapshot, cells_digest, environment_digest, pages_key, run_key, sha
-from .processes import BuildLock, ChildGroup, stop_on_signals
+from .processes import Background, BuildLock, ChildGroup, stop_on_signals
 
 MANIFEST = "manifest.json"
 REPORT_README = (
@@ -73,6 +73,12 @@ class Plan:
     pages: str
 
 
+def citation_file(project: Project) -> Path | None:
+    """The project's CITATION.cff, which the report publishes beside its pages, if it has one."""
+    path = project.root / "CITATION.cff"
+    return path if path.is_file() else None
+
+
 def plan(project: Project, config: BuildConfig, pdf: bool) -> Plan:
     snapshot = DataSnapshot.read(project.data)
     environment = environment_digest(project.root)
@@ -82,7 +88,7 @@ def plan(project: Project, config: BuildConfig, pdf: bool) -> Plan:
                        environment) for e in executions}
     pages = pages_key(config.title, pdf, [(e.label, keys[e]) for e in executions], config.partners, snapshot, environment,
                       extra={"report": config.report, "landscape": [e.label for e in executions if e.page == "landscape"],
-                             "CITATION.cff": sha((project.root / "CITATION.cff").read_bytes()) if (project.root / "CITATION.cff").is_file() else "",
+                             "CITATION.cff": sha(citation_file(project).read_bytes()) if citation_file(project) else "",
                              "not printed": [e.label for e in executions if not e.printed]})
     return Plan(snapshot, executions, keys, pages)
 
@@ -344,28 +350,6 @@ def _describe_failure(result: dict) -> str:
 
 # --------------------------------------------------------------------------- assembling outputs
 
-class Background:
-    """A function run in a daemon thread (a stopped build does not wait for it); result() waits
-    for its value or raises what it raised."""
-
-    def __init__(self, function, *args):
-        self._value, self._error = None, None
-        self._thread = threading.Thread(target=self._run, args=(function, *args), daemon=True, name="background")
-        self._thread.start()
-
-    def _run(self, function, *args):
-        try:
-            self._value = function(*args)
-        except BaseException as exc:  # handed to whoever asks for the result
-            self._error = exc
-
-    def result(self):
-        self._thread.join()
-        if self._error is not None:
-            raise self._error
-        return self._value
-
-
 def page_facts(project: Project, config: BuildConfig) -> dict:
     """What page one says about the data and the report: its cut-off, when the sources were read,
     the publication details; and the bibliography: its numbering and its entries, formatted by
@@ -455,7 +439,7 @@ class Assembly:
             licence=pub.licence_lines,
             cite_as=pub.citation_text,
             cite_files=[("cite.bib (BibTeX)", "cite.bib"), ("cite.ris (RIS)", "cite.ris")]
-                       + ([("CITATION.cff", "CITATION.cff")] if (self.project.root / "CITATION.cff").is_file() else []),
+                       + ([("CITATION.cff", "CITATION.cff")] if citation_file(self.project) else []),
             cite_records=[("BibTeX", report_bibtex(pub)), ("RIS", report_ris(pub))],
             meta=meta_tags(pub),
             links=[(e.label.replace("partner: ", ""), f"partners/{e.partner}.html") for e in self._partners()],
@@ -555,9 +539,8 @@ class Assembly:
         pub = self.facts["publication"]
         (self.report / "cite.bib").write_text(report_bibtex(pub), encoding="utf-8")
         (self.report / "cite.ris").write_bytes(report_ris(pub).encode("utf-8"))
-        citation_file = self.project.root / "CITATION.cff"
-        if citation_file.is_file():
-            shutil.copyfile(citation_file, self.report / "CITATION.cff")
+        if citation_file(self.project):
+            shutil.copyfile(citation_file(self.project), self.report / "CITATION.cff")
         sources = self.facts["sources"]
         (self.report / "bibliography.bib").write_text(sources_bibtex(sources), encoding="utf-8")
         (self.report / "bibliography.json").write_text(

@@ -16,6 +16,7 @@ import fcntl
 import os
 import signal
 import subprocess
+import threading
 import time
 import traceback
 from pathlib import Path
@@ -203,3 +204,27 @@ def write_error_log(folder: Path, exc: BaseException, context: str = "") -> Path
     text = "".join(traceback.format_exception(type(exc), exc, exc.__traceback__))
     path.write_text(f"{stamp}{' ' + context if context else ''}\n{text}", encoding="utf-8")
     return path
+
+
+class Background:
+    """A function run in a daemon thread (a stopped build does not wait for it). result() waits for
+    its value, in short joins so that a signal to the build is handled meanwhile, or raises what
+    the function raised."""
+
+    def __init__(self, function, *args, name: str = "background"):
+        self._value, self._error = None, None
+        self._thread = threading.Thread(target=self._run, args=(function, *args), daemon=True, name=name)
+        self._thread.start()
+
+    def _run(self, function, *args):
+        try:
+            self._value = function(*args)
+        except BaseException as exc:  # noqa: BLE001 - handed to whoever asks for the result
+            self._error = exc
+
+    def result(self):
+        while self._thread.is_alive():
+            self._thread.join(timeout=0.1)
+        if self._error is not None:
+            raise self._error
+        return self._value
